@@ -1,0 +1,82 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using SecureFlow.AppHost.Certificates;
+
+namespace Aspire.Hosting;
+
+public static class CertificateResourceExtensions
+{
+    /// <summary>The configuration key that moves the development CA (default: <see cref="DevelopmentCertificateAuthority.DefaultDirectory"/>).</summary>
+    public const string CertificateAuthorityDirectoryKey = "SecureFlow:DevelopmentCA:Directory";
+
+    /// <summary>
+    /// Adds a TLS server certificate for <paramref name="dnsNames"/>. In run mode the local development CA issues it
+    /// when the app starts; a gateway serves it through <c>WithCertificate</c>.
+    /// <code>
+    /// var edgeCert = builder.AddCertificate("edge-tls", "delta.secureflow.localhost");
+    /// </code>
+    /// </summary>
+    public static IResourceBuilder<CertificateResource> AddCertificate(
+        this IDistributedApplicationBuilder builder, [ResourceName] string name, params string[] dnsNames)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(dnsNames);
+        if (dnsNames.Length == 0 || dnsNames.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new ArgumentException($"Certificate '{name}' needs at least one DNS name, and no empty one.", nameof(dnsNames));
+        }
+
+        if (builder.ExecutionContext.IsRunMode && !builder.Resources.OfType<CertificateResource>().Any())
+        {
+            builder.Eventing.Subscribe<BeforeStartEvent>((startEvent, cancellationToken) => IssueAllAsync(builder, startEvent));
+        }
+
+        return builder.AddResource(new CertificateResource(name, dnsNames))
+            .WithInitialState(new CustomResourceSnapshot
+            {
+                ResourceType = "Certificate",
+                State = new ResourceStateSnapshot("Pending", KnownResourceStateStyles.Info),
+                Properties = [new("dns-names", string.Join(", ", dnsNames))],
+            })
+            .ExcludeFromManifest();
+    }
+
+    /// <summary>
+    /// Run mode only: the development CA (created on first run, kept per user) issues every certificate of the
+    /// model into a folder private to this run, removed when the AppHost stops.
+    /// </summary>
+    private static async Task IssueAllAsync(IDistributedApplicationBuilder builder, BeforeStartEvent startEvent)
+    {
+        var directory = builder.Configuration[CertificateAuthorityDirectoryKey] ?? DevelopmentCertificateAuthority.DefaultDirectory;
+        using var authority = DevelopmentCertificateAuthority.LoadOrCreate(directory);
+        var runDirectory = Directory.CreateTempSubdirectory("secureflow-certificates-").FullName;
+        startEvent.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()
+            .ApplicationStopped.Register(() => Directory.Delete(runDirectory, recursive: true));
+
+        var notifications = startEvent.Services.GetRequiredService<ResourceNotificationService>();
+        foreach (var certificate in startEvent.Model.Resources.OfType<CertificateResource>())
+        {
+            using var issued = authority.IssueServerCertificate(certificate.DnsNames);
+            var files = new IssuedCertificateFiles(
+                Path.Combine(runDirectory, certificate.Name + ".crt"), Path.Combine(runDirectory, certificate.Name + ".key"),
+                authority.RootCertificatePath);
+            DevelopmentCertificateAuthority.WritePemFiles(issued, files.CertificatePath, files.KeyPath);
+            certificate.Files = files;
+
+            ImmutableArray<ResourcePropertySnapshot> properties =
+            [
+                new("dns-names", string.Join(", ", certificate.DnsNames)),
+                new("thumbprint", issued.Thumbprint),
+                new("not-after", issued.NotAfter.ToUniversalTime().ToString("u", CultureInfo.InvariantCulture)),
+                new("issuer", issued.Issuer),
+                new("trust-root", authority.RootCertificatePath),
+            ];
+            await notifications.PublishUpdateAsync(certificate, state => state with
+            {
+                State = new ResourceStateSnapshot("Issued", KnownResourceStateStyles.Success),
+                Properties = properties,
+            }).ConfigureAwait(false);
+        }
+    }
+}

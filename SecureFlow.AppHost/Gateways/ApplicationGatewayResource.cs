@@ -1,0 +1,11 @@
+namespace Aspire.Hosting.ApplicationModel;
+
+/// <summary>
+/// The public edge: Azure Application Gateway WAF_v2 in Azure, SecureFlow.Gateway on a fixed local port in run mode.
+/// </summary>
+public sealed class ApplicationGatewayResource(string name) : GatewayResource(name)
+{
+    public override bool SendsHsts => true;
+
+    public override bool TrustsUpstreamHops => false;
+}

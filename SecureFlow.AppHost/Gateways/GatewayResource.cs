@@ -1,0 +1,41 @@
+namespace Aspire.Hosting.ApplicationModel;
+
+/// <summary>
+/// A TLS-terminating hop run by SecureFlow.Gateway: its TLS policy, the certificates it serves (chosen by SNI) and
+/// where it forwards. Run mode hands these to the gateway process as configuration.
+/// </summary>
+public abstract class GatewayResource(string name) : ProjectResource(name)
+{
+    /// <summary>The endpoint of the TLS listener.</summary>
+    public const string HttpsEndpointName = "https";
+
+    /// <summary>The plain endpoint that serves health checks and nothing else.</summary>
+    public const string ManagementEndpointName = "management";
+
+    public TlsPolicy TlsPolicy { get; internal set; } = TlsPolicy.Baseline;
+
+    public List<CertificateResource> Certificates { get; } = [];
+
+    /// <summary>Where requests go, by the host name they arrive for (or, at the edge, the ingress's host name).</summary>
+    public List<GatewayRoute> Routes { get; } = [];
+
+    /// <summary>Whether the hop sends HSTS (the public edge).</summary>
+    public abstract bool SendsHsts { get; }
+
+    /// <summary>Whether hop records arriving with a request come from a hop this one trusts (not at the public edge).</summary>
+    public abstract bool TrustsUpstreamHops { get; }
+
+    public EndpointReference HttpsEndpoint => new(this, HttpsEndpointName);
+}
+
+/// <summary>
+/// Requests for <see cref="MatchHosts"/> go to <see cref="Destination"/>; with <see cref="DestinationHost"/> they carry
+/// that Host and SNI, and with <see cref="DestinationCertificate"/> the hop trusts only the root that issued that certificate.
+/// </summary>
+public sealed record GatewayRoute(
+    string Name,
+    IReadOnlyList<string> MatchHosts,
+    IResourceWithServiceDiscovery Destination,
+    string Scheme,
+    string? DestinationHost = null,
+    CertificateResource? DestinationCertificate = null);

@@ -1,0 +1,12 @@
+namespace Aspire.Hosting.ApplicationModel;
+
+/// <summary>
+/// The in-cluster ingress: SecureFlow.Gateway behind an internal load balancer in AKS, a local process in run mode.
+/// Only the edge reaches it, so it keeps the hop records the edge sends.
+/// </summary>
+public sealed class IngressControllerResource(string name) : GatewayResource(name)
+{
+    public override bool SendsHsts => false;
+
+    public override bool TrustsUpstreamHops => true;
+}

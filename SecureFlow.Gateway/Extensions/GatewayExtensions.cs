@@ -1,0 +1,122 @@
+using System.Net;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.Options;
+using SecureFlow.Gateway.Certificates;
+using SecureFlow.Gateway.Configuration;
+using SecureFlow.Gateway.Forwarder;
+using SecureFlow.Gateway.Inspection;
+using SecureFlow.Gateway.Telemetry;
+using SecureFlow.Gateway.Tls;
+using SecureFlow.Gateway.Transforms;
+using SecureFlow.ServiceDefaults.Tls;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>Composes SecureFlow.Gateway: one program for every TLS-terminating hop (the edge, the ingress).</summary>
+public static partial class GatewayExtensions
+{
+    public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        var services = builder.Services;
+        services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName);
+        services.AddOptions<TlsPolicyOptions>().BindConfiguration(TlsPolicyOptions.SectionName);
+        services.AddSingleton(provider => KestrelTlsPolicy.FromOptions(provider.GetRequiredService<IOptions<TlsPolicyOptions>>().Value));
+        services.AddSingleton<IServerCertificateSource, FileCertificateSource>();
+        services.AddSingleton<SniCertificateSelector>();
+        services.AddSingleton<GatewayTlsPolicy>();
+        services.AddSingleton<GatewayMetrics>();
+        services.AddHsts(hsts => hsts.MaxAge = TimeSpan.FromDays(365));
+
+        services.AddReverseProxy()
+            .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+            .AddServiceDiscoveryDestinationResolver()
+            .AddTransforms<HopRecordTransformProvider>();
+        services.AddSingleton<IForwarderHttpClientFactory, TrustedRootForwarderHttpClientFactory>();
+
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            kestrel.AddServerHeader = false;
+            var gateway = context.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new();
+            if (gateway.Https.Port is <= 0 or > IPEndPoint.MaxPort)
+            {
+                throw new InvalidOperationException($"Gateway '{gateway.Name}': set Gateway:Https:Port to the port of its TLS listener.");
+            }
+
+            Listen(kestrel, gateway.Https.Address, gateway.Https.Port, listen => UseStrictTls(listen, gateway.Https.HandshakeTimeout));
+
+            // Health probes (Aspire's, Kubernetes') use a plain listener that serves nothing but health endpoints.
+            if (context.Configuration.GetValue<int?>(Extensions.ManagementPortKey) is { } managementPort)
+            {
+                Listen(kestrel, gateway.Https.Address, managementPort, listen => listen.Protocols = HttpProtocols.Http1);
+            }
+        });
+
+        return builder;
+    }
+
+    public static WebApplication MapGateway(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+
+        var gateway = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
+
+        // Resolved now so that a bad policy or a missing certificate stops the gateway at start, with the reason.
+        var tls = app.Services.GetRequiredService<GatewayTlsPolicy>();
+        LogStarted(app.Logger, gateway.Name, gateway.Https.Port, tls.Certificates.HostNames, tls.Policy.AllowedCipherSuites);
+        if (!KestrelTlsPolicy.EnforcesCipherSuites)
+        {
+            LogCipherSuitesNotEnforced(app.Logger, gateway.Name);
+        }
+
+        if (gateway.Hsts)
+        {
+            app.UseHsts();
+        }
+
+        app.UseMiddleware<HostMatchesSniMiddleware>();
+        app.MapReverseProxy(proxy => proxy.UseRequestInspection());
+        return app;
+    }
+
+    private static void Listen(KestrelServerOptions kestrel, string address, int port, Action<ListenOptions> configure)
+    {
+        if (string.Equals(address, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            kestrel.ListenLocalhost(port, configure);
+        }
+        else
+        {
+            kestrel.Listen(IPAddress.Parse(address), port, configure);
+        }
+    }
+
+    private static void UseStrictTls(ListenOptions listen, TimeSpan handshakeTimeout)
+    {
+        var services = listen.ApplicationServices;
+        var policy = services.GetRequiredService<GatewayTlsPolicy>();
+        var metrics = services.GetRequiredService<GatewayMetrics>();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger<TlsHandshakeGuard>();
+        var guard = new TlsHandshakeGuard(policy, metrics, handshakeTimeout, logger);
+
+        listen.Protocols = HttpProtocols.Http1AndHttp2;
+        listen.Use(next => connection => guard.OnConnectionAsync(connection, next));
+        listen.UseHttps(new TlsHandshakeCallbackOptions
+        {
+            OnConnection = context => ValueTask.FromResult(policy.CreateServerOptions(context.ClientHelloInfo.ServerName)),
+            HandshakeTimeout = handshakeTimeout,
+        });
+        listen.Use(next => connection => TlsHandshakeGuard.OnHandshakeCompletedAsync(connection, next, metrics));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Gateway {Gateway} listens for TLS on port {Port} for {HostNames}; cipher suites {CipherSuites}")]
+    private static partial void LogStarted(ILogger logger, string gateway, int port, IEnumerable<string> hostNames, IEnumerable<System.Net.Security.TlsCipherSuite> cipherSuites);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Gateway {Gateway}: this OS sets TLS cipher suites system-wide, so the policy's cipher suites are not enforced by the process")]
+    private static partial void LogCipherSuitesNotEnforced(ILogger logger, string gateway);
+}

@@ -1,0 +1,42 @@
+using System.Diagnostics.Metrics;
+using System.Net.Security;
+using System.Security.Authentication;
+using Microsoft.Extensions.Options;
+using SecureFlow.Gateway.Configuration;
+using SecureFlow.Gateway.Tls;
+
+namespace SecureFlow.Gateway.Telemetry;
+
+/// <summary>The gateway's security metrics: what it accepted, what it refused and why.</summary>
+public sealed class GatewayMetrics
+{
+    public const string MeterName = "SecureFlow.Gateway";
+
+    private readonly KeyValuePair<string, object?> _gateway;
+    private readonly Counter<long> _handshakes;
+    private readonly Counter<long> _refusedHandshakes;
+    private readonly Counter<long> _misdirectedRequests;
+
+    public GatewayMetrics(IMeterFactory meterFactory, IOptions<GatewayOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        ArgumentNullException.ThrowIfNull(options);
+
+        var meter = meterFactory.Create(MeterName);
+        _gateway = new("secureflow.gateway", options.Value.Name);
+        _handshakes = meter.CreateCounter<long>(
+            "secureflow.gateway.tls.handshakes", "{handshake}", "TLS handshakes completed, by protocol and cipher suite.");
+        _refusedHandshakes = meter.CreateCounter<long>(
+            "secureflow.gateway.tls.refused_handshakes", "{handshake}", "TLS handshakes refused, by reason.");
+        _misdirectedRequests = meter.CreateCounter<long>(
+            "secureflow.gateway.misdirected_requests", "{request}", "Requests answered 421 because Host did not match the SNI name.");
+    }
+
+    public void HandshakeCompleted(SslProtocols protocol, TlsCipherSuite cipherSuite) =>
+        _handshakes.Add(1, _gateway, new("tls.protocol.version", TlsNames.Protocol(protocol)), new("tls.cipher", cipherSuite.ToString()));
+
+    public void HandshakeRefused(HandshakeRefusal reason) =>
+        _refusedHandshakes.Add(1, _gateway, new("reason", reason.ToTagValue()));
+
+    public void RequestMisdirected() => _misdirectedRequests.Add(1, _gateway);
+}

@@ -1,0 +1,60 @@
+using System.Net.Security;
+using System.Security.Authentication;
+using SecureFlow.Gateway.Certificates;
+using SecureFlow.ServiceDefaults.Tls;
+
+namespace SecureFlow.Gateway.Tls;
+
+/// <summary>
+/// The TLS policy of one gateway listener: the model's protocols and cipher suites plus strict SNI over the
+/// gateway's certificates.
+/// </summary>
+public sealed class GatewayTlsPolicy(KestrelTlsPolicy policy, SniCertificateSelector certificates)
+{
+    public KestrelTlsPolicy Policy { get; } = policy;
+
+    public SniCertificateSelector Certificates { get; } = certificates;
+
+    /// <summary>The refusal a ClientHello will meet under this policy, or null if the handshake can go ahead.</summary>
+    public HandshakeRefusal? Classify(ClientHello hello)
+    {
+        ArgumentNullException.ThrowIfNull(hello);
+
+        var common = hello.OfferedProtocols & Policy.Protocols;
+        if (common == SslProtocols.None)
+        {
+            return HandshakeRefusal.Protocol;
+        }
+
+        if (string.IsNullOrEmpty(hello.ServerName))
+        {
+            return HandshakeRefusal.MissingSni;
+        }
+
+        if (Certificates.Select(hello.ServerName) is null)
+        {
+            return HandshakeRefusal.UnknownSni;
+        }
+
+        var negotiable = common.HasFlag(SslProtocols.Tls13) ? KestrelTlsPolicy.Tls13CipherSuites : Policy.Tls12CipherSuites;
+        return negotiable.Any(hello.CipherSuites.Contains) ? null : HandshakeRefusal.Cipher;
+    }
+
+    /// <summary>The server options for a handshake whose SNI name has been read; throws to refuse it.</summary>
+    public SslServerAuthenticationOptions CreateServerOptions(string? serverName)
+    {
+        var certificate = Certificates.Select(serverName) ?? throw new AuthenticationException(
+            string.IsNullOrEmpty(serverName)
+                ? "TLS handshake refused: the client sent no SNI name."
+                : $"TLS handshake refused: no certificate for SNI name '{serverName}'.");
+
+        var options = new SslServerAuthenticationOptions
+        {
+            ServerCertificateContext = certificate,
+            ClientCertificateRequired = false,
+            ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11],
+        };
+        Policy.Apply(options);
+        return options;
+    }
+}

@@ -1,0 +1,52 @@
+using System.Net;
+using System.Text;
+
+namespace SecureFlow.Workload.Apis;
+
+public static class FlowApi
+{
+    public static IEndpointRouteBuilder MapFlowApi(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+
+        app.MapGet("/api/flow", (HttpContext context) => TypedResults.Ok(FlowReport.From(context)))
+            .WithName("GetFlow")
+            .WithSummary("The path this request took: each TLS hop's protocol, cipher suite and SNI, then the workload's view.");
+
+        app.MapGet("/", (HttpContext context) => TypedResults.Content(RenderPage(FlowReport.From(context)), "text/html; charset=utf-8"))
+            .WithName("GetFlowPage")
+            .WithSummary("The same path as a page.");
+
+        return app;
+    }
+
+    private static string RenderPage(FlowReport flow)
+    {
+        var rows = new StringBuilder();
+        foreach (var hop in flow.Hops)
+        {
+            rows.Append("<tr><td>").Append(Encode(hop.Hop)).Append("</td><td>").Append(Encode(hop.TlsProtocol))
+                .Append("</td><td>").Append(Encode(hop.CipherSuite)).Append("</td><td>").Append(Encode(hop.Sni)).Append("</td></tr>");
+        }
+
+        var workload = flow.Workload;
+        return $"""
+            <!doctype html>
+            <html lang="en">
+            <head><meta charset="utf-8"><title>SecureFlow: the path of this request</title>
+            <style>body{"{"}font-family:system-ui,sans-serif;margin:2rem{"}"}td,th{"{"}padding:.3rem .8rem;text-align:left;border-bottom:1px solid #ddd{"}"}</style></head>
+            <body>
+            <h1>The path of this request</h1>
+            <table>
+            <tr><th>hop</th><th>TLS</th><th>cipher suite</th><th>SNI</th></tr>
+            {rows}
+            <tr><td>{Encode(workload.Service)}</td><td colspan="3">{Encode(workload.Scheme)} {Encode(workload.Protocol)}, Host {Encode(workload.Host)}, trace {Encode(workload.TraceId ?? "-")}</td></tr>
+            </table>
+            <p>The same as JSON: <a href="/api/flow">/api/flow</a></p>
+            </body>
+            </html>
+            """;
+    }
+
+    private static string Encode(string value) => WebUtility.HtmlEncode(value);
+}

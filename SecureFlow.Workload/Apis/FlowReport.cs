@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using SecureFlow.ServiceDefaults.Hops;
+
+namespace SecureFlow.Workload.Apis;
+
+/// <summary>
+/// The path a request took: one entry per TLS-terminating hop, in order (from the gateways' hop records), then
+/// what the workload itself saw.
+/// </summary>
+public sealed record FlowReport(IReadOnlyList<HopRecord> Hops, WorkloadView Workload)
+{
+    public static FlowReport From(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+
+        var request = context.Request;
+        var hops = request.Headers[HopRecord.HeaderName]
+            .SelectMany(value => (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            .Select(HopRecord.TryParse)
+            .OfType<HopRecord>()
+            .ToList();
+
+        return new FlowReport(hops, new WorkloadView(
+            Service: context.RequestServices.GetRequiredService<IHostEnvironment>().ApplicationName,
+            Host: request.Host.Value ?? "",
+            Protocol: request.Protocol,
+            Scheme: request.Scheme,
+            ForwardedFor: request.Headers["X-Forwarded-For"].ToString(),
+            ForwardedHost: request.Headers["X-Forwarded-Host"].ToString(),
+            TraceId: Activity.Current?.TraceId.ToString()));
+    }
+}
+
+/// <summary>The last leg, from the ingress to the workload (plain HTTP inside the cluster, as in the AKS baseline).</summary>
+public sealed record WorkloadView(
+    string Service, string Host, string Protocol, string Scheme, string ForwardedFor, string ForwardedHost, string? TraceId);
