@@ -21,7 +21,8 @@ public sealed record FlowReport(IReadOnlyList<HopRecord> Hops, WorkloadView Work
             .ToList();
 
         return new FlowReport(hops, new WorkloadView(
-            Service: context.RequestServices.GetRequiredService<IHostEnvironment>().ApplicationName,
+            Service: context.RequestServices.GetRequiredService<IConfiguration>()["OTEL_SERVICE_NAME"]
+                ?? context.RequestServices.GetRequiredService<IHostEnvironment>().ApplicationName,
             Host: request.Host.Value ?? "",
             Protocol: request.Protocol,
             Scheme: request.Scheme,

@@ -1,0 +1,91 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using SecureFlow.EndToEnd.Tests.Infrastructure;
+using SecureFlow.ServiceDefaults.Hops;
+
+namespace SecureFlow.EndToEnd.Tests;
+
+public sealed class ChainTests(SharedApp shared)
+{
+    private readonly SecureFlowApp _app = shared.App;
+
+    [Fact]
+    public async Task RequestWithRightSniReturnsFlowThroughBothTlsHops()
+    {
+        using var client = _app.CreateClient();
+
+        var flow = await client.GetFromJsonAsync<JsonElement>(_app.EdgeUri("/api/flow"), TestContext.Current.CancellationToken);
+
+        var hops = flow.GetProperty("hops").EnumerateArray().ToList();
+        Assert.Equal(["edge", "ingress"], hops.Select(hop => hop.GetProperty("hop").GetString()));
+        Assert.Equal(SecureFlowApp.PublicHost, hops[0].GetProperty("sni").GetString());
+        Assert.Equal(SecureFlowApp.WorkloadHost, hops[1].GetProperty("sni").GetString());
+        Assert.All(hops, hop =>
+        {
+            Assert.True(hop.GetProperty("tlsProtocol").GetString() is "TLSv1.2" or "TLSv1.3");
+            Assert.StartsWith("TLS_", hop.GetProperty("cipherSuite").GetString(), StringComparison.Ordinal);
+        });
+        Assert.Equal("workload", flow.GetProperty("workload").GetProperty("service").GetString());
+    }
+
+    [Fact]
+    public async Task EdgeSendsHstsOnItsResponses()
+    {
+        using var client = _app.CreateClient();
+
+        using var response = await client.GetAsync(_app.EdgeUri("/api/flow"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("max-age=", Assert.Single(response.Headers.GetValues("Strict-Transport-Security")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HopRecordsSentByTheClientDoNotAppearInTheFlow()
+    {
+        using var client = _app.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, _app.EdgeUri("/api/flow"));
+        request.Headers.TryAddWithoutValidation(HopRecord.HeaderName, "hop=forged;tls=TLSv1.3;cipher=TLS_AES_256_GCM_SHA384;sni=forged.example");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-For", "203.0.113.7");
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+        var flow = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+
+        Assert.Equal(["edge", "ingress"], flow.GetProperty("hops").EnumerateArray().Select(hop => hop.GetProperty("hop").GetString()));
+        Assert.DoesNotContain("203.0.113.7", flow.GetProperty("workload").GetProperty("forwardedFor").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RequestWhoseHostDiffersFromSniGets421()
+    {
+        await using var stream = await TlsClients.HandshakeAsync(_app.EdgePort, _app.Root, SecureFlowApp.PublicHost);
+
+        var status = await TlsClients.SendAsync(stream, "other.secureflow.localhost", "/api/flow");
+
+        Assert.Equal(StatusCodes.MisdirectedRequest, status);
+    }
+
+    [Fact]
+    public async Task WorkloadPageShowsThePath()
+    {
+        using var client = _app.CreateClient();
+
+        var page = await client.GetStringAsync(_app.EdgeUri("/"), TestContext.Current.CancellationToken);
+
+        Assert.Contains("<td>edge</td>", page, StringComparison.Ordinal);
+        Assert.Contains("<td>ingress</td>", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task IngressRefusesTheEdgesPublicHostName()
+    {
+        var refused = await Record.ExceptionAsync(() => TlsClients.HandshakeAsync(_app.IngressPort, _app.Root, SecureFlowApp.PublicHost));
+
+        Assert.NotNull(refused);
+    }
+
+    private static class StatusCodes
+    {
+        public const int MisdirectedRequest = 421;
+    }
+}

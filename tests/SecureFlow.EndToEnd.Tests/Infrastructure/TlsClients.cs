@@ -1,0 +1,87 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+
+namespace SecureFlow.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// Real TLS clients for the chain. .NET on Linux does not resolve <c>*.localhost</c>, so they dial 127.0.0.1 and send
+/// the host name as SNI; they trust only the development CA root.
+/// </summary>
+public static class TlsClients
+{
+    public static HttpClient CreateHttpClient(X509Certificate2 root) => new(new SocketsHttpHandler
+    {
+        ConnectCallback = async (context, cancellationToken) =>
+        {
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(IPAddress.Loopback, context.DnsEndPoint.Port, cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+        SslOptions = new SslClientAuthenticationOptions { CertificateChainPolicy = TrustOnly(root) },
+    })
+    {
+        Timeout = SecureFlowApp.RequestTimeout,
+    };
+
+    public static X509ChainPolicy TrustOnly(X509Certificate2 root)
+    {
+        var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+        policy.CustomTrustStore.Add(root);
+        return policy;
+    }
+
+    /// <summary>A TLS handshake with 127.0.0.1:<paramref name="port"/>; returns the stream, or throws as the handshake failed.</summary>
+    public static async Task<SslStream> HandshakeAsync(
+        int port, X509Certificate2 root, string? serverName, SslProtocols protocols = SslProtocols.None, CipherSuitesPolicy? cipherSuites = null)
+    {
+        var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, port).WaitAsync(SecureFlowApp.RequestTimeout);
+        var stream = new SslStream(client.GetStream(), leaveInnerStreamOpen: false);
+        try
+        {
+            var options = new SslClientAuthenticationOptions
+            {
+                // An empty target host sends no SNI at all.
+                TargetHost = serverName ?? "",
+                EnabledSslProtocols = protocols,
+                CertificateChainPolicy = TrustOnly(root),
+            };
+            if (cipherSuites is not null)
+            {
+                options.CipherSuitesPolicy = cipherSuites;
+            }
+
+            await stream.AuthenticateAsClientAsync(options).WaitAsync(SecureFlowApp.RequestTimeout);
+            return stream;
+        }
+        catch
+        {
+            await stream.DisposeAsync();
+            client.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Sends one HTTP/1.1 request over <paramref name="stream"/> and returns the status code of the response.</summary>
+    public static async Task<int> SendAsync(Stream stream, string host, string path, string extraHeaders = "")
+    {
+        var request = $"GET {path} HTTP/1.1\r\nHost: {host}\r\n{extraHeaders}Connection: close\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request)).AsTask().WaitAsync(SecureFlowApp.RequestTimeout);
+        using var reader = new StreamReader(stream, Encoding.ASCII, leaveOpen: true);
+        var statusLine = await reader.ReadLineAsync().WaitAsync(SecureFlowApp.RequestTimeout)
+            ?? throw new IOException("The connection closed before a status line arrived.");
+        return int.Parse(statusLine.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
