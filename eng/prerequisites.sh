@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what SecureFlow needs beyond the .NET SDK, on Debian or Ubuntu: the tools the tests use as third-party
+# judges, and the ASP.NET Core developer certificate the Aspire dashboard serves HTTPS with.
+set -euo pipefail
+
+packages=(openssl sslscan)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+
+if ((${#missing[@]})); then
+  if ! command -v apt-get >/dev/null; then
+    echo "Install these packages with your package manager: ${missing[*]}" >&2
+    exit 1
+  fi
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "Run as root, or install sudo, to install: ${missing[*]}" >&2; exit 1; }
+    sudo="sudo"
+  fi
+  echo "Installing ${missing[*]} ..."
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! dotnet dev-certs https --check >/dev/null 2>&1; then
+  echo "Creating the ASP.NET Core developer certificate (the Aspire dashboard's HTTPS) ..."
+  dotnet dev-certs https >/dev/null
+fi
