@@ -30,6 +30,20 @@ public sealed class ChainTests(SharedApp shared)
     }
 
     [Fact]
+    public async Task OneTraceSpansEdgeIngressAndWorkload()
+    {
+        var traceId = System.Diagnostics.ActivityTraceId.CreateRandom().ToString();
+        using var client = _app.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, _app.EdgeUri("/api/flow"));
+        request.Headers.Add("traceparent", $"00-{traceId}-{System.Diagnostics.ActivitySpanId.CreateRandom()}-01");
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+        var flow = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+
+        Assert.Equal(traceId, flow.GetProperty("workload").GetProperty("traceId").GetString());
+    }
+
+    [Fact]
     public async Task EdgeSendsHstsOnItsResponses()
     {
         using var client = _app.CreateClient();
