@@ -8,7 +8,8 @@ const string WorkloadHost = "workload.aks-ingress.secureflow.localhost";
 var edgeCert = builder.AddCertificate("edge-tls", PublicHost);
 var ingressCert = builder.AddCertificate("ingress-tls", "*.aks-ingress.secureflow.localhost");
 
-var workload = builder.AddProject<Projects.SecureFlow_Workload>("workload");
+var workload = builder.AddProject<Projects.SecureFlow_Workload>("workload")
+    .WithEgressTo("api.example.org");
 
 // The in-cluster ingress: terminates TLS with the wildcard certificate, routes by host to the workload over HTTP.
 var ingress = builder.AddIngressController("ingress")
@@ -21,5 +22,8 @@ builder.AddApplicationGateway("edge", port: 8443)
     .WithTlsPolicy(TlsPolicy.Baseline)
     .WithCertificate(edgeCert)
     .WithBackend(ingress, WorkloadHost);
+
+// Publish mode: infra/ (Bicep), deploy/ (Kubernetes) and azure.yaml for `azd up`, from this same model.
+builder.AddAzdPublishing();
 
 builder.Build().Run();

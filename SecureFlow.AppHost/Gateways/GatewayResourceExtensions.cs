@@ -1,6 +1,3 @@
-using System.Globalization;
-using SecureFlow.ServiceDefaults.Tls;
-
 namespace Aspire.Hosting;
 
 public static class GatewayResourceExtensions
@@ -52,7 +49,14 @@ public static class GatewayResourceExtensions
             .WithHttpHealthCheck("/health", endpointName: GatewayResource.ManagementEndpointName)
             .WithUrlForEndpoint(GatewayResource.ManagementEndpointName, url => url.DisplayLocation = UrlDisplayLocation.DetailsOnly)
             .WithUrlForEndpoint(GatewayResource.HttpsEndpointName, url => url.Url = WithPublicHost(url.Url, gateway))
-            .WithEnvironment(context => WriteConfiguration(gateway, context.EnvironmentVariables));
+            .WithEnvironment(context =>
+            {
+                // Certificates are issued only in run mode; publish mode writes the gateway's configuration into its Deployment.
+                if (context.ExecutionContext.IsRunMode)
+                {
+                    GatewayConfiguration.Write(gateway, context.EnvironmentVariables, certificate => certificate.RequireFiles(), host => host);
+                }
+            });
     }
 
     /// <summary>
@@ -63,54 +67,4 @@ public static class GatewayResourceExtensions
         var host = gateway.Routes.SelectMany(route => route.MatchHosts).FirstOrDefault(name => !name.StartsWith("*.", StringComparison.Ordinal));
         return host is null ? url : new UriBuilder(url) { Host = host }.Uri.ToString();
     }
-
-    /// <summary>The model, projected into the configuration the gateway reads (sections Gateway, Tls and ReverseProxy).</summary>
-    private static void WriteConfiguration(GatewayResource gateway, Dictionary<string, object> environment)
-    {
-        environment["Gateway__Name"] = gateway.Name;
-        environment["Gateway__Hsts"] = gateway.SendsHsts.ToString();
-        environment["Gateway__TrustUpstreamHops"] = gateway.TrustsUpstreamHops.ToString();
-
-        var tls = gateway.TlsPolicy.ToOptions();
-        environment[$"{TlsPolicyOptions.SectionName}__MinimumProtocol"] = tls.MinimumProtocol;
-        for (var i = 0; i < tls.CipherSuites.Count; i++)
-        {
-            environment[Key(TlsPolicyOptions.SectionName, "CipherSuites", i)] = tls.CipherSuites[i];
-        }
-
-        foreach (var certificate in gateway.Certificates)
-        {
-            var files = certificate.RequireFiles();
-            environment[$"Gateway__Certificates__{certificate.Name}__CertificatePath"] = files.CertificatePath;
-            environment[$"Gateway__Certificates__{certificate.Name}__KeyPath"] = files.KeyPath;
-        }
-
-        foreach (var route in gateway.Routes)
-        {
-            var routeKey = $"ReverseProxy__Routes__{route.Name}";
-            environment[$"{routeKey}__ClusterId"] = route.Name;
-            environment[$"{routeKey}__Match__Path"] = "{**catch-all}";
-            for (var i = 0; i < route.MatchHosts.Count; i++)
-            {
-                environment[Key(routeKey, "Match__Hosts", i)] = route.MatchHosts[i];
-            }
-
-            var clusterKey = $"ReverseProxy__Clusters__{route.Name}";
-            var destinationKey = $"{clusterKey}__Destinations__{route.Destination.Name}";
-
-            // Resolved by service discovery from the destination's endpoint of that scheme.
-            environment[$"{destinationKey}__Address"] = $"{route.Scheme}://{route.Destination.Name}";
-            if (route.DestinationHost is { } host)
-            {
-                environment[$"{destinationKey}__Host"] = host;
-            }
-
-            if (route.DestinationCertificate is { } certificate)
-            {
-                environment[$"{clusterKey}__Metadata__TrustedRootCertificatePath"] = certificate.RequireFiles().IssuerCertificatePath;
-            }
-        }
-    }
-
-    private static string Key(string prefix, string name, int index) => string.Create(CultureInfo.InvariantCulture, $"{prefix}__{name}__{index}");
 }

@@ -1,0 +1,35 @@
+using Aspire.Hosting.Pipelines;
+using Microsoft.Extensions.DependencyInjection;
+using SecureFlow.AppHost.Publishing;
+
+namespace Aspire.Hosting;
+
+public static class AzdPublishingExtensions
+{
+    /// <summary>The name of the pipeline step that writes the azd project.</summary>
+    public const string StepName = "publish-azd";
+
+    /// <summary>
+    /// Publishes the model for <c>azd up</c>: a pipeline step, required by publish, that writes <c>infra/</c> (Bicep),
+    /// <c>deploy/</c> (Kubernetes manifests) and <c>azure.yaml</c> into the output folder. Run it with
+    /// <c>dotnet run --project SecureFlow.AppHost -- --operation publish --step publish --output-path "$PWD"</c> or <c>aspire publish</c>.
+    /// <code>
+    /// builder.AddAzdPublishing();
+    /// </code>
+    /// </summary>
+    public static IDistributedApplicationBuilder AddAzdPublishing(this IDistributedApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+#pragma warning disable ASPIREPIPELINES001, ASPIREPIPELINES004 // The pipeline API is experimental in Aspire 13.6; it is how publish steps are added.
+        builder.Pipeline.AddStep(StepName, async context =>
+        {
+            var output = context.Services.GetRequiredService<IPipelineOutputService>().GetOutputDirectory();
+            var written = await AzdArtifacts.WriteAsync(context.Model.Resources, output, context.CancellationToken).ConfigureAwait(false);
+            await context.ReportingStep.CompleteAsync($"Wrote {written.Count} files for azd into {output}", cancellationToken: context.CancellationToken).ConfigureAwait(false);
+        }, requiredBy: WellKnownPipelineSteps.Publish);
+#pragma warning restore ASPIREPIPELINES001, ASPIREPIPELINES004
+
+        return builder;
+    }
+}

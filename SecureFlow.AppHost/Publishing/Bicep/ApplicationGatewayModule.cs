@@ -1,0 +1,184 @@
+using static SecureFlow.AppHost.Publishing.Bicep.BicepSyntax;
+
+namespace SecureFlow.AppHost.Publishing.Bicep;
+
+/// <summary>
+/// <c>infra/appgateway.bicep</c>: the edge. Application Gateway WAF_v2 with the model's TLS policy and WAF policy, an
+/// HTTPS listener that requires SNI, its certificate from Key Vault, and re-encryption to the ingress trusting one root.
+/// </summary>
+internal static class ApplicationGatewayModule
+{
+    public const string Path = "infra/appgateway.bicep";
+
+    /// <summary>
+    /// The gateway serves health only on its management port, never routed outside: App Gateway probes the route
+    /// itself, through the ingress to the workload, with the backend host name.
+    /// </summary>
+    public const string ProbePath = "/api/flow";
+
+    public static BicepFile Build(PublishedApp app)
+    {
+        var edge = app.Edge;
+        var backend = app.Backend;
+        var listenerSecret = app.Secrets.Single(secret => secret.Certificate == edge.Certificates[0] && secret.Format == SecretFormat.Pkcs12);
+        var trustedRoot = app.Secrets.Single(secret => secret.Certificate == backend.DestinationCertificate && secret.Format == SecretFormat.TrustedRoot);
+
+        var file = new BicepFile(Path, "Application Gateway WAF_v2: the public edge, TLS policy, WAF, re-encryption to the ingress.");
+        CommonParameters(file);
+        file.Parameter("subnetId", "string", "The App Gateway subnet.");
+        file.Parameter("identityId", "string", $"The resource id of {edge.Name}'s user-assigned identity (reads its certificates from Key Vault).");
+        file.Parameter("listenerCertificateSecretUri", "string", $"The Key Vault secret URI of {listenerSecret.Name} (no version: rotation is picked up).");
+        file.Parameter("trustedRootSecretUri", "string", $"The Key Vault secret URI of {trustedRoot.Name}.");
+        file.Parameter("domainName", "string", "The DNS domain of the public and ingress host names.");
+
+        var name = file.Variable("appGatewayName", Expr("'agw-${uniqueString(resourceGroup().id)}'"));
+        var backendHost = file.Variable("backendHostName", Expr(AzureHostName.InBicep(backend.DestinationHost!)),
+            "The ingress's host name: the edge sends it as SNI and Host, and the ingress's certificate covers it.");
+
+        var publicIp = file.Resource("appGatewayPublicIp", "Microsoft.Network/publicIPAddresses@2024-05-01",
+            "The deployment's only public entry point.", new BicepObject
+            {
+                { "name", Expr("'pip-agw-${uniqueString(resourceGroup().id)}'") },
+                { "location", Expr("location") },
+                { "sku", new BicepObject { { "name", "Standard" } } },
+                { "properties", new BicepObject { { "publicIPAllocationMethod", "Static" } } },
+            });
+
+        var waf = file.Resource("wafPolicy", "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies@2024-05-01",
+            "The WAF inspects every request before it reaches the cluster (OWASP CRS 3.3 based rules, known-bad bots).", new BicepObject
+            {
+                { "name", Expr("'waf-${uniqueString(resourceGroup().id)}'") },
+                { "location", Expr("location") },
+                { "properties", new BicepObject
+                    {
+                        { "policySettings", new BicepObject
+                            {
+                                { "state", "Enabled" },
+                                { "mode", app.Waf.Mode, "Prevention blocks what the rules match; Detection would only log it." },
+                                { "requestBodyCheck", true, "Bodies are inspected too, not just URLs and headers." },
+                                { "maxRequestBodySizeInKb", 128 },
+                                { "fileUploadLimitInMb", 100 },
+                            }
+                        },
+                        { "managedRules", new BicepObject
+                            {
+                                { "managedRuleSets", WafSettings.ManagedRuleSets.Select(set => new BicepObject { { "ruleSetType", set.Type }, { "ruleSetVersion", set.Version } }) },
+                                { "exclusions", app.Waf.Exclusions.Select(exclusion => new BicepObject
+                                    {
+                                        { "matchVariable", exclusion.MatchVariable },
+                                        { "selectorMatchOperator", exclusion.SelectorMatchOperator },
+                                        { "selector", exclusion.Selector },
+                                    })
+                                },
+                            }
+                        },
+                    }
+                },
+            });
+
+        var gateway = file.Resource("appGateway", "Microsoft.Network/applicationGateways@2024-05-01",
+            "The edge: terminates the client's TLS with the model's policy, inspects, and re-encrypts to the ingress.", new BicepObject
+            {
+                { "name", name },
+                { "location", Expr("location") },
+                { "identity", new BicepObject
+                    {
+                        { "type", "UserAssigned" },
+                        { "userAssignedIdentities", new BicepObject { { "'${identityId}'", new BicepObject() } } },
+                    }, "Its own identity reads its certificates from Key Vault: no certificate is uploaded by hand."
+                },
+                { "properties", new BicepObject
+                    {
+                        { "sku", new BicepObject { { "name", "WAF_v2" }, { "tier", "WAF_v2" } } },
+                        { "autoscaleConfiguration", new BicepObject { { "minCapacity", 0 }, { "maxCapacity", 10 } } },
+                        { "firewallPolicy", new BicepObject { { "id", Expr($"{waf}.id") } } },
+                        { "sslPolicy", new BicepObject
+                            {
+                                { "policyType", "CustomV2" },
+                                { "minProtocolVersion", edge.TlsPolicy.MinimumProtocol == TlsProtocolVersion.Tls13 ? "TLSv1_3" : "TLSv1_2", "No TLS 1.0/1.1: protocol downgrade attacks." },
+                                { "cipherSuites", edge.TlsPolicy.CipherSuites, "The model's TLS 1.2 suites only: forward secrecy and authenticated encryption." },
+                            }
+                        },
+                        { "gatewayIPConfigurations", new[] { Named("gateway", new BicepObject { { "subnet", new BicepObject { { "id", Expr("subnetId") } } } }) } },
+                        { "frontendIPConfigurations", new[] { Named("public", new BicepObject { { "publicIPAddress", new BicepObject { { "id", Expr($"{publicIp}.id") } } } }) } },
+                        { "frontendPorts", new[] { Named("https", new BicepObject { { "port", 443 } }) } },
+                        { "sslCertificates", new[] { Named(listenerSecret.Name, new BicepObject { { "keyVaultSecretId", Expr("listenerCertificateSecretUri") } }) } },
+                        { "trustedRootCertificates", new[] { Named(trustedRoot.Name, new BicepObject { { "keyVaultSecretId", Expr("trustedRootSecretUri") } }) } },
+                        { "httpListeners", new[]
+                            {
+                                Named("public-https", new BicepObject
+                                {
+                                    { "frontendIPConfiguration", Child(name, "frontendIPConfigurations", "public") },
+                                    { "frontendPort", Child(name, "frontendPorts", "https") },
+                                    { "protocol", "Https", "No plaintext listener at all." },
+                                    { "sslCertificate", Child(name, "sslCertificates", listenerSecret.Name) },
+                                    { "hostNames", app.PublicHosts.Select(host => Expr(AzureHostName.InBicep(host))) },
+                                    { "requireServerNameIndication", true, "A handshake without SNI is refused: no default certificate to probe for." },
+                                }),
+                            }
+                        },
+                        { "backendAddressPools", new[]
+                            {
+                                Named("ingress", new BicepObject
+                                {
+                                    { "backendAddresses", new[] { new BicepObject { { "fqdn", backendHost } } } },
+                                }),
+                            }
+                        },
+                        { "probes", new[]
+                            {
+                                Named("ingress", new BicepObject
+                                {
+                                    { "protocol", "Https" },
+                                    { "host", backendHost },
+                                    { "path", ProbePath },
+                                    { "interval", 30 },
+                                    { "timeout", 30 },
+                                    { "unhealthyThreshold", 3 },
+                                    { "pickHostNameFromBackendHttpSettings", false },
+                                    { "match", new BicepObject { { "statusCodes", new[] { "200-399" } } } },
+                                }),
+                            }
+                        },
+                        { "backendHttpSettingsCollection", new[]
+                            {
+                                Named("ingress-https", new BicepObject
+                                {
+                                    { "port", 443 },
+                                    { "protocol", "Https", "Re-encrypted to the ingress: no plaintext hop between the edge and the cluster." },
+                                    { "cookieBasedAffinity", "Disabled" },
+                                    { "hostName", backendHost },
+                                    { "pickHostNameFromBackendAddress", false },
+                                    { "requestTimeout", 20 },
+                                    { "probe", Child(name, "probes", "ingress") },
+                                    { "trustedRootCertificates", new[] { Child(name, "trustedRootCertificates", trustedRoot.Name) }, "The edge trusts exactly the root that issued the ingress's certificate." },
+                                }),
+                            }
+                        },
+                        { "requestRoutingRules", new[]
+                            {
+                                Named("public-to-ingress", new BicepObject
+                                {
+                                    { "ruleType", "Basic" },
+                                    { "priority", 100 },
+                                    { "httpListener", Child(name, "httpListeners", "public-https") },
+                                    { "backendAddressPool", Child(name, "backendAddressPools", "ingress") },
+                                    { "backendHttpSettings", Child(name, "backendHttpSettingsCollection", "ingress-https") },
+                                }),
+                            }
+                        },
+                    }
+                },
+            });
+        file.Resource("appGatewayDiagnostics", DiagnosticSettingsType, "WAF decisions and access logs: every blocked request is visible.", DiagnosticSettings(gateway));
+        file.Output("publicIpAddress", "string", Expr($"{publicIp}.properties.ipAddress"));
+        return file;
+    }
+
+    private static BicepObject Named(string name, BicepObject properties) => new() { { "name", name }, { "properties", properties } };
+
+    private static BicepObject Child(BicepExpression gatewayName, string collection, string name) => new()
+    {
+        { "id", Expr($"resourceId('Microsoft.Network/applicationGateways/{collection}', {gatewayName}, '{name}')") },
+    };
+}

@@ -1,0 +1,34 @@
+namespace SecureFlow.AppHost.Publishing.Bicep;
+
+/// <summary>Short forms for building Bicep values in the module writers.</summary>
+internal static class BicepSyntax
+{
+    /// <summary>A Bicep expression, written unquoted.</summary>
+    public static BicepExpression Expr(string text) => new(text);
+
+    /// <summary>A diagnostic setting that sends every log and metric of <paramref name="target"/> to Log Analytics.</summary>
+    public static BicepObject DiagnosticSettings(BicepExpression target) => new()
+    {
+        { "name", "default" },
+        { "scope", target },
+        { "properties", new BicepObject
+            {
+                { "workspaceId", Expr("logAnalyticsWorkspaceId") },
+                { "logs", new[] { new BicepObject { { "categoryGroup", "allLogs" }, { "enabled", true } } } },
+                { "metrics", new[] { new BicepObject { { "category", "AllMetrics" }, { "enabled", true } } } },
+            }
+        },
+    };
+
+    public const string DiagnosticSettingsType = "Microsoft.Insights/diagnosticSettings@2021-05-01-preview";
+
+    /// <summary>Declares the module's <c>location</c> and <c>logAnalyticsWorkspaceId</c> parameters every module takes.</summary>
+    public static void CommonParameters(BicepFile file, bool logs = true)
+    {
+        file.Parameter("location", "string", "The Azure region of every resource of this module.");
+        if (logs)
+        {
+            file.Parameter("logAnalyticsWorkspaceId", "string", "The Log Analytics workspace that receives this module's logs and metrics.");
+        }
+    }
+}

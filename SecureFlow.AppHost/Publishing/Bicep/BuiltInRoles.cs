@@ -1,0 +1,25 @@
+namespace SecureFlow.AppHost.Publishing.Bicep;
+
+/// <summary>The Azure built-in role definition ids the deployment assigns, declared once (they are the same in every tenant).</summary>
+internal static class BuiltInRoles
+{
+    /// <summary>Key Vault Secrets User: read secret contents, nothing else.</summary>
+    public const string KeyVaultSecretsUser = "4633458b-17de-408a-b874-0445c86b69e6";
+
+    /// <summary>AcrPull: pull images, nothing else.</summary>
+    public const string AcrPull = "7f951dda-4ed3-4680-a7ca-43fe172d538d";
+
+    /// <summary>Network Contributor: lets the AKS control plane manage load balancers and routes in the VNet.</summary>
+    public const string NetworkContributor = "4d97b98b-1d4f-4787-a291-c67834d212e7";
+
+    public static string Of(VaultRole role) => role switch
+    {
+        VaultRole.SecretsUser => KeyVaultSecretsUser,
+        _ => throw new ArgumentOutOfRangeException(nameof(role), role, "No built-in role is mapped to this Key Vault role."),
+    };
+
+    /// <summary>A variable declaration naming the role: <c>subscriptionResourceId(...)</c> of its id.</summary>
+    public static BicepExpression Declare(BicepFile file, string variable, string roleId, string roleName) =>
+        file.Variable(variable, BicepSyntax.Expr($"subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '{roleId}')"),
+            $"Built-in role '{roleName}'.");
+}

@@ -1,0 +1,112 @@
+using static SecureFlow.AppHost.Publishing.Bicep.BicepSyntax;
+
+namespace SecureFlow.AppHost.Publishing.Bicep;
+
+/// <summary>
+/// <c>infra/firewall.bicep</c>: Azure Firewall, the only way out of the cluster. Its application rules are the model's
+/// egress allow-list plus what AKS itself needs (the <c>AzureKubernetesService</c> FQDN tag); everything else is denied.
+/// </summary>
+internal static class FirewallModule
+{
+    public const string Path = "infra/firewall.bicep";
+
+    /// <summary>The FQDN tag that covers the endpoints an AKS cluster must reach (its API, images, updates).</summary>
+    public const string AksFqdnTag = "AzureKubernetesService";
+
+    public static BicepFile Build(PublishedApp app)
+    {
+        var file = new BicepFile(Path, "Firewall: egress allowed to the model's hosts and AKS's required endpoints only.");
+        CommonParameters(file);
+        file.Parameter("firewallSubnetId", "string", "The AzureFirewallSubnet of the spoke VNet.");
+
+        var publicIp = file.Resource("firewallPublicIp", "Microsoft.Network/publicIPAddresses@2024-05-01",
+            "The single address the cluster's allowed egress leaves from.", new BicepObject
+            {
+                { "name", Expr("'pip-fw-${uniqueString(resourceGroup().id)}'") },
+                { "location", Expr("location") },
+                { "sku", new BicepObject { { "name", "Standard" } } },
+                { "properties", new BicepObject { { "publicIPAllocationMethod", "Static" } } },
+            });
+        var policy = file.Resource("firewallPolicy", "Microsoft.Network/firewallPolicies@2024-05-01",
+            "Rules live in a policy so that they are reviewed as one object.", new BicepObject
+            {
+                { "name", Expr("'fwp-${uniqueString(resourceGroup().id)}'") },
+                { "location", Expr("location") },
+                { "properties", new BicepObject
+                    {
+                        { "sku", new BicepObject { { "tier", "Standard" } } },
+                        { "threatIntelMode", "Deny", "Known-malicious addresses and domains are blocked, not just logged." },
+                    }
+                },
+            });
+
+        BicepObject[] rules =
+        [
+            ApplicationRule("aks-required", "fqdnTags", [AksFqdnTag], "What the cluster itself needs to run (node images, the API server, updates)."),
+            .. app.Pods.Where(pod => PublishedApp.EgressOf(pod).Count > 0).Select(pod =>
+                ApplicationRule($"{pod.Name}-egress", "targetFqdns", PublishedApp.EgressOf(pod), $"The hosts {pod.Name} may call (the model's WithEgressTo).")),
+        ];
+        file.Resource("egressRules", "Microsoft.Network/firewallPolicies/ruleCollectionGroups@2024-05-01",
+            "Egress allow-list: the model's hosts and AKS's required endpoints, over TLS only; the firewall denies the rest.", new BicepObject
+            {
+                { "parent", policy },
+                { "name", "egress" },
+                { "properties", new BicepObject
+                    {
+                        { "priority", 200 },
+                        { "ruleCollections", new[]
+                            {
+                                new BicepObject
+                                {
+                                    { "ruleCollectionType", "FirewallPolicyFilterRuleCollection" },
+                                    { "name", "allow-list" },
+                                    { "priority", 100 },
+                                    { "action", new BicepObject { { "type", "Allow" } } },
+                                    { "rules", rules },
+                                },
+                            }
+                        },
+                    }
+                },
+            });
+
+        var firewall = file.Resource("firewall", "Microsoft.Network/azureFirewalls@2024-05-01",
+            "The next hop of every route out of the cluster subnets.", new BicepObject
+            {
+                { "name", Expr("'fw-${uniqueString(resourceGroup().id)}'") },
+                { "location", Expr("location") },
+                { "properties", new BicepObject
+                    {
+                        { "sku", new BicepObject { { "name", "AZFW_VNet" }, { "tier", "Standard" } } },
+                        { "firewallPolicy", new BicepObject { { "id", Expr($"{policy}.id") } } },
+                        { "ipConfigurations", new[]
+                            {
+                                new BicepObject
+                                {
+                                    { "name", "egress" },
+                                    { "properties", new BicepObject
+                                        {
+                                            { "subnet", new BicepObject { { "id", Expr("firewallSubnetId") } } },
+                                            { "publicIPAddress", new BicepObject { { "id", Expr($"{publicIp}.id") } } },
+                                        }
+                                    },
+                                },
+                            }
+                        },
+                    }
+                },
+            });
+        file.Resource("firewallDiagnostics", DiagnosticSettingsType, "Every allowed and denied connection is logged.", DiagnosticSettings(firewall));
+        return file;
+    }
+
+    private static BicepObject ApplicationRule(string name, string targets, IReadOnlyList<string> values, string why) => new()
+    {
+        { "ruleType", "ApplicationRule" },
+        { "name", name },
+        { "description", why },
+        { "sourceAddresses", new[] { NetworkLayout.ClusterNodesSubnet } },
+        { "protocols", new[] { new BicepObject { { "protocolType", "Https" }, { "port", 443 } } } },
+        { targets, values },
+    };
+}

@@ -1,0 +1,108 @@
+using k8s.Models;
+
+namespace SecureFlow.AppHost.Publishing.Kubernetes;
+
+/// <summary>
+/// The namespace denies all traffic by default; then each edge of the model's graph opens exactly one path: the
+/// edge (App Gateway subnet) to the ingress, the ingress to each service it routes to, DNS, and each service's
+/// declared egress (to the firewall, which filters by host name).
+/// </summary>
+internal static class NetworkPolicies
+{
+    public static IEnumerable<V1NetworkPolicy> ForNamespace()
+    {
+        yield return Policy("default-deny", [], ["Ingress", "Egress"], ingress: null, egress: null);
+        yield return Policy("allow-dns", [], ["Egress"], ingress: null, egress:
+        [
+            new V1NetworkPolicyEgressRule
+            {
+                To =
+                [
+                    new V1NetworkPolicyPeer
+                    {
+                        NamespaceSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["kubernetes.io/metadata.name"] = "kube-system" } },
+                        PodSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["k8s-app"] = "kube-dns" } },
+                    },
+                ],
+                Ports = [new V1NetworkPolicyPort { Protocol = "UDP", Port = 53 }, new V1NetworkPolicyPort { Protocol = "TCP", Port = 53 }],
+            },
+        ]);
+    }
+
+    public static IEnumerable<V1NetworkPolicy> For(PublishedApp app, ProjectResource pod)
+    {
+        var selector = KubernetesManifests.Selector(pod.Name);
+        if (pod == app.Ingress)
+        {
+            yield return Policy($"{pod.Name}-from-{app.Edge.Name}", selector, ["Ingress"], egress: null, ingress:
+            [
+                new V1NetworkPolicyIngressRule
+                {
+                    FromProperty = [new V1NetworkPolicyPeer { IpBlock = new V1IPBlock { Cidr = NetworkLayout.ApplicationGatewaySubnet } }],
+                    Ports = [new V1NetworkPolicyPort { Protocol = "TCP", Port = PodPorts.GatewayHttps }],
+                },
+            ]);
+        }
+
+        foreach (var route in app.Ingress.Routes.Where(route => route.Destination == pod))
+        {
+            yield return Policy($"{pod.Name}-from-{app.Ingress.Name}", selector, ["Ingress"], egress: null, ingress:
+            [
+                new V1NetworkPolicyIngressRule
+                {
+                    FromProperty = [new V1NetworkPolicyPeer { PodSelector = new V1LabelSelector { MatchLabels = KubernetesManifests.Selector(app.Ingress.Name) } }],
+                    Ports = [new V1NetworkPolicyPort { Protocol = "TCP", Port = PodPorts.ServiceHttp }],
+                },
+            ]);
+        }
+
+        if (pod is GatewayResource gateway)
+        {
+            foreach (var destination in gateway.Routes.Select(route => route.Destination).Distinct())
+            {
+                yield return Policy($"{pod.Name}-to-{destination.Name}", selector, ["Egress"], ingress: null, egress:
+                [
+                    new V1NetworkPolicyEgressRule
+                    {
+                        To = [new V1NetworkPolicyPeer { PodSelector = new V1LabelSelector { MatchLabels = KubernetesManifests.Selector(destination.Name) } }],
+                        Ports = [new V1NetworkPolicyPort { Protocol = "TCP", Port = PodPorts.ServiceHttp }],
+                    },
+                ]);
+            }
+        }
+
+        if (PublishedApp.EgressOf(pod).Count > 0)
+        {
+            // Host names cannot be expressed here: HTTPS leaves the cluster only towards the firewall's allow-list.
+            yield return Policy($"{pod.Name}-egress", selector, ["Egress"], ingress: null, egress:
+            [
+                new V1NetworkPolicyEgressRule
+                {
+                    To =
+                    [
+                        new V1NetworkPolicyPeer
+                        {
+                            IpBlock = new V1IPBlock { Cidr = "0.0.0.0/0", Except = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] },
+                        },
+                    ],
+                    Ports = [new V1NetworkPolicyPort { Protocol = "TCP", Port = 443 }],
+                },
+            ]);
+        }
+    }
+
+    private static V1NetworkPolicy Policy(
+        string name, Dictionary<string, string> podSelector, List<string> types, List<V1NetworkPolicyIngressRule>? ingress, List<V1NetworkPolicyEgressRule>? egress) => new()
+    {
+        ApiVersion = "networking.k8s.io/v1",
+        Kind = "NetworkPolicy",
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = PublishedApp.Namespace },
+        Spec = new V1NetworkPolicySpec
+        {
+            PodSelector = new V1LabelSelector { MatchLabels = podSelector.Count == 0 ? null : podSelector },
+            PolicyTypes = types,
+            Ingress = ingress,
+            Egress = egress,
+        },
+    };
+}

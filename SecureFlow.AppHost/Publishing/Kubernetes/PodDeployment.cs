@@ -1,0 +1,140 @@
+using System.Globalization;
+using k8s.Models;
+
+namespace SecureFlow.AppHost.Publishing.Kubernetes;
+
+/// <summary>
+/// A service's Deployment, hardened the AKS baseline's way: two replicas on different nodes, non-root, read-only root
+/// filesystem, every capability dropped, no service account token, probes on the management port, bounded resources.
+/// </summary>
+internal static class PodDeployment
+{
+    public static V1Deployment Build(PublishedApp app, ProjectResource pod)
+    {
+        var selector = KubernetesManifests.Selector(pod.Name);
+        var labels = new Dictionary<string, string>(selector) { ["azure.workload.identity/use"] = "true" };
+        List<V1Volume> volumes = [new V1Volume { Name = "tmp", EmptyDir = new V1EmptyDirVolumeSource() }];
+        List<V1VolumeMount> mounts = [new V1VolumeMount { Name = "tmp", MountPath = "/tmp" }];
+        if (pod is GatewayResource gateway)
+        {
+            volumes.Add(new V1Volume
+            {
+                Name = "certificates",
+                Csi = new V1CSIVolumeSource
+                {
+                    Driver = "secrets-store.csi.k8s.io",
+                    ReadOnlyProperty = true,
+                    VolumeAttributes = new Dictionary<string, string> { ["secretProviderClass"] = gateway.Name + "-certificates" },
+                },
+            });
+            mounts.Add(new V1VolumeMount { Name = "certificates", MountPath = KubernetesManifests.SecretsMountPath, ReadOnlyProperty = true });
+        }
+
+        return new V1Deployment
+        {
+            ApiVersion = "apps/v1",
+            Kind = "Deployment",
+            Metadata = new V1ObjectMeta { Name = pod.Name, NamespaceProperty = PublishedApp.Namespace, Labels = selector },
+            Spec = new V1DeploymentSpec
+            {
+                Replicas = 2,
+                Selector = new V1LabelSelector { MatchLabels = selector },
+                Template = new V1PodTemplateSpec
+                {
+                    Metadata = new V1ObjectMeta { Labels = labels },
+                    Spec = new V1PodSpec
+                    {
+                        ServiceAccountName = pod.Name,
+                        AutomountServiceAccountToken = false,
+                        SecurityContext = new V1PodSecurityContext
+                        {
+                            RunAsNonRoot = true,
+                            RunAsUser = 1654,
+                            RunAsGroup = 1654,
+                            SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
+                        },
+
+                        // A node failure takes down one replica, never both.
+                        Affinity = new V1Affinity
+                        {
+                            PodAntiAffinity = new V1PodAntiAffinity
+                            {
+                                RequiredDuringSchedulingIgnoredDuringExecution =
+                                [
+                                    new V1PodAffinityTerm { TopologyKey = "kubernetes.io/hostname", LabelSelector = new V1LabelSelector { MatchLabels = selector } },
+                                ],
+                            },
+                        },
+                        Containers = [Container(app, pod, mounts)],
+                        Volumes = volumes,
+                    },
+                },
+            },
+        };
+    }
+
+    private static V1Container Container(PublishedApp app, ProjectResource pod, List<V1VolumeMount> mounts)
+    {
+        var port = pod is GatewayResource
+            ? new V1ContainerPort { Name = "https", ContainerPort = PodPorts.GatewayHttps }
+            : new V1ContainerPort { Name = "http", ContainerPort = PodPorts.ServiceHttp };
+        return new V1Container
+        {
+            Name = pod.Name,
+            Image = $"${{SERVICE_{pod.Name.Replace('-', '_').ToUpperInvariant()}_IMAGE_NAME}}",
+            Ports = [port, new V1ContainerPort { Name = "management", ContainerPort = PodPorts.Management }],
+            Env = [.. Environment(app, pod).Select(variable => new V1EnvVar { Name = variable.Key, Value = Convert.ToString(variable.Value, CultureInfo.InvariantCulture) })],
+            ReadinessProbe = Probe("/health"),
+            LivenessProbe = Probe("/alive"),
+            Resources = new V1ResourceRequirements
+            {
+                Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("100m"), ["memory"] = new("128Mi") },
+                Limits = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("500m"), ["memory"] = new("256Mi") },
+            },
+            SecurityContext = new V1SecurityContext
+            {
+                AllowPrivilegeEscalation = false,
+                ReadOnlyRootFilesystem = true,
+                Capabilities = new V1Capabilities { Drop = ["ALL"] },
+            },
+            VolumeMounts = mounts,
+        };
+    }
+
+    /// <summary>The model's configuration for the pod: for a gateway the same keys run mode sets, with the CSI mount paths.</summary>
+    private static Dictionary<string, object> Environment(PublishedApp app, ProjectResource pod)
+    {
+        var environment = new Dictionary<string, object>
+        {
+            ["OTEL_SERVICE_NAME"] = pod.Name,
+            ["Management__Port"] = PodPorts.Management,
+        };
+        if (pod is GatewayResource gateway)
+        {
+            environment["Gateway__Https__Address"] = "0.0.0.0";
+            environment["Gateway__Https__Port"] = PodPorts.GatewayHttps;
+            GatewayConfiguration.Write(gateway, environment, MountedFiles(app), AzureHostName.InAzdTemplate);
+        }
+        else
+        {
+            environment["ASPNETCORE_HTTP_PORTS"] = string.Create(CultureInfo.InvariantCulture, $"{PodPorts.ServiceHttp};{PodPorts.Management}");
+        }
+
+        return environment;
+    }
+
+    /// <summary>The CSI driver writes each secret to a file named after it: the PEM holds the certificate and its key.</summary>
+    private static Func<CertificateResource, IssuedCertificateFiles> MountedFiles(PublishedApp app) => certificate =>
+    {
+        var file = $"{KubernetesManifests.SecretsMountPath}/{certificate.Name}";
+        var root = app.Secrets.FirstOrDefault(secret => secret.Certificate == certificate && secret.Format == SecretFormat.TrustedRoot);
+        return new IssuedCertificateFiles(file, file, root is null ? "" : $"{KubernetesManifests.SecretsMountPath}/{root.Name}");
+    };
+
+    private static V1Probe Probe(string path) => new()
+    {
+        HttpGet = new V1HTTPGetAction { Path = path, Port = "management" },
+        PeriodSeconds = 10,
+        FailureThreshold = 3,
+    };
+}

@@ -1,0 +1,61 @@
+namespace SecureFlow.AppHost.Publishing;
+
+/// <summary>
+/// What publish mode reads from the app model: the edge (Application Gateway), the ingress it forwards to, the
+/// services the ingress routes to, the vault's secrets with who may read them, the WAF policy and the egress
+/// allow-list. Bicep, the manifests and azure.yaml are all written from this one view.
+/// </summary>
+internal sealed record PublishedApp(
+    ApplicationGatewayResource Edge,
+    IngressControllerResource Ingress,
+    IReadOnlyList<ProjectResource> Services,
+    IReadOnlyList<VaultSecret> Secrets,
+    IReadOnlyList<VaultRoleAssignment> RoleAssignments,
+    WafSettings Waf)
+{
+    /// <summary>The Kubernetes namespace every pod of the app runs in.</summary>
+    public const string Namespace = "secureflow";
+
+    /// <summary>The route from the edge to the ingress: its host name, the ingress's certificate and the root the edge trusts.</summary>
+    public GatewayRoute Backend => Edge.Routes.Single();
+
+    /// <summary>The public host names the edge listens for.</summary>
+    public IReadOnlyList<string> PublicHosts => Backend.MatchHosts;
+
+    /// <summary>What the pods run: the ingress, then the services it routes to.</summary>
+    public IReadOnlyList<ProjectResource> Pods => [Ingress, .. Services];
+
+    /// <summary>Every host a pod may reach outside the cluster, in model order.</summary>
+    public IReadOnlyList<string> EgressHosts => [.. Pods.SelectMany(EgressOf).Distinct(StringComparer.Ordinal)];
+
+    public static IReadOnlyList<string> EgressOf(IResource resource) =>
+        [.. resource.Annotations.OfType<EgressAnnotation>().SelectMany(annotation => annotation.Hosts)];
+
+    public static PublishedApp From(IEnumerable<IResource> resources)
+    {
+        ArgumentNullException.ThrowIfNull(resources);
+        var all = resources.ToList();
+        var edges = all.OfType<ApplicationGatewayResource>().ToList();
+        if (edges.Count != 1 || edges[0].Routes.Count != 1)
+        {
+            throw new InvalidOperationException(
+                "Publishing needs exactly one AddApplicationGateway with one WithBackend: it becomes the deployment's Application Gateway.");
+        }
+
+        var edge = edges[0];
+        if (edge.Routes[0].Destination is not IngressControllerResource ingress || edge.Routes[0].DestinationHost is null || edge.Routes[0].DestinationCertificate is null)
+        {
+            throw new InvalidOperationException($"'{edge.Name}' must forward to an AddIngressController over TLS (WithBackend) to be published.");
+        }
+
+        var services = ingress.Routes.Select(route => route.Destination).OfType<ProjectResource>().Distinct().ToList();
+        if (services.Count != ingress.Routes.Count)
+        {
+            throw new InvalidOperationException($"Every route of '{ingress.Name}' must lead to a project (AddProject) to be published to AKS.");
+        }
+
+        GatewayResource[] gateways = [edge, ingress];
+        var secrets = KeyVaultAccess.Secrets(gateways);
+        return new PublishedApp(edge, ingress, services, secrets, KeyVaultAccess.RoleAssignments(gateways, secrets), WafSettings.Default);
+    }
+}

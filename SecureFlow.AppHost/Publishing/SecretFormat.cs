@@ -1,0 +1,14 @@
+namespace SecureFlow.AppHost.Publishing;
+
+/// <summary>How a certificate is stored in Key Vault, chosen by what reads it.</summary>
+internal enum SecretFormat
+{
+    /// <summary>Application Gateway reads listener certificates as base64 PKCS#12.</summary>
+    Pkcs12,
+
+    /// <summary>The Secrets Store CSI driver mounts PEM (key and certificate in one file) for the ingress pods.</summary>
+    Pem,
+
+    /// <summary>A trust root: the issuer's certificate only, base64 DER, read by Application Gateway as a trusted root.</summary>
+    TrustedRoot,
+}

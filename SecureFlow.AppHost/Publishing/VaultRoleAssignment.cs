@@ -1,0 +1,14 @@
+namespace SecureFlow.AppHost.Publishing;
+
+/// <summary>
+/// A Key Vault role assignment the deployment makes: <see cref="Principal"/> (a service's identity) gets
+/// <see cref="Role"/> on one secret only, never on the whole vault.
+/// </summary>
+internal sealed record VaultRoleAssignment(string Principal, VaultRole Role, VaultSecret Secret, string Reason);
+
+/// <summary>The Key Vault built-in roles the model grants, least privilege first.</summary>
+internal enum VaultRole
+{
+    /// <summary>Key Vault Secrets User: read secret contents (a certificate with its key, as App Gateway and the CSI driver read it).</summary>
+    SecretsUser,
+}

@@ -1,0 +1,17 @@
+namespace SecureFlow.AppHost.Publishing;
+
+/// <summary>A Key Vault secret the deployment creates: a certificate of the model, or the root a hop trusts.</summary>
+/// <param name="Name">The secret's name in the vault.</param>
+/// <param name="Certificate">The model's certificate it holds (or whose issuer it holds, for a trust root).</param>
+/// <param name="Format">The form its reader needs.</param>
+internal sealed record VaultSecret(string Name, CertificateResource Certificate, SecretFormat Format)
+{
+    /// <summary>The azd environment variable the provisioning hook fills with the secret's value, base64.</summary>
+    public string EnvironmentVariable => Name.Replace('-', '_').ToUpperInvariant() + "_BASE64";
+
+    /// <summary>The Bicep parameter that carries the value into the deployment.</summary>
+    public string Parameter => Symbol + "Value";
+
+    /// <summary>A Bicep symbolic name: <c>edgeTls</c> for <c>edge-tls</c>.</summary>
+    public string Symbol => BicepSymbol.From(Name);
+}

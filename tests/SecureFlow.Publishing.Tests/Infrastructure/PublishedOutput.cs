@@ -1,0 +1,38 @@
+namespace SecureFlow.Publishing.Tests.Infrastructure;
+
+/// <summary>
+/// The real AppHost published once into a temporary folder, exactly as a user runs it
+/// (<c>dotnet run --project SecureFlow.AppHost -- --operation publish --step publish --output-path DIR</c>).
+/// </summary>
+internal static class PublishedOutput
+{
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static string? directory;
+
+    public static async Task<string> DirectoryAsync()
+    {
+        await Gate.WaitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromMinutes(5), TestContext.Current.CancellationToken);
+        try
+        {
+            if (directory is null)
+            {
+                var output = Path.Combine(Path.GetTempPath(), "secureflow-publish-" + Guid.NewGuid().ToString("N"));
+                var (exitCode, stdout, stderr) = await ExternalProcess.RunAsync("dotnet",
+                    ["run", "--no-build", "--no-launch-profile", "--project", Path.Combine(Repository.Root, "SecureFlow.AppHost"), "--", "--operation", "publish", "--step", "publish", "--output-path", output],
+                    TimeSpan.FromMinutes(3));
+                Assert.True(exitCode == 0, $"Publishing failed ({exitCode}):\n{stdout}\n{stderr}");
+                directory = output;
+            }
+
+            return directory;
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    /// <summary>Every file the publish wrote, by path relative to its output folder, with '/' separators.</summary>
+    public static IReadOnlyList<string> Files(string root) =>
+        [.. Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Select(file => Path.GetRelativePath(root, file).Replace('\\', '/')).Order(StringComparer.Ordinal)];
+}

@@ -1,0 +1,22 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+
+namespace SecureFlow.Publishing.Tests.Infrastructure;
+
+/// <summary>The shape of AppHost.cs, built in memory so that a test can change the model and publish it.</summary>
+internal static class SampleModel
+{
+    public const string WorkloadHost = "workload.aks-ingress.secureflow.localhost";
+
+    public static IDistributedApplicationBuilder Create(Action<IDistributedApplicationBuilder, IResourceBuilder<IngressControllerResource>>? change = null)
+    {
+        var builder = DistributedApplication.CreateBuilder();
+        var edgeCert = builder.AddCertificate("edge-tls", "delta.secureflow.localhost");
+        var ingressCert = builder.AddCertificate("ingress-tls", "*.aks-ingress.secureflow.localhost");
+        var workload = builder.AddProject<Projects.SecureFlow_Workload>("workload").WithEgressTo("api.example.org");
+        var ingress = builder.AddIngressController("ingress").WithCertificate(ingressCert).WithRoute(WorkloadHost, workload);
+        builder.AddApplicationGateway("edge").WithCertificate(edgeCert).WithBackend(ingress, WorkloadHost);
+        change?.Invoke(builder, ingress);
+        return builder;
+    }
+}

@@ -1,0 +1,100 @@
+using k8s.Models;
+using SecureFlow.AppHost.Publishing.Kubernetes;
+using SecureFlow.Publishing.Tests.Infrastructure;
+
+namespace SecureFlow.Publishing.Tests.Kubernetes;
+
+/// <summary>The published manifests are valid Kubernetes objects, hardened as the AKS baseline asks.</summary>
+public sealed class ManifestTests
+{
+    [Fact]
+    public async Task EveryManifestLoadsStrictlyAfterAzdSubstitution()
+    {
+        var published = await PublishedOutput.DirectoryAsync();
+        var manifests = PublishedOutput.Files(published).Where(file => file.StartsWith("deploy/", StringComparison.Ordinal)).ToList();
+
+        Assert.All(manifests, file => Assert.EndsWith(".tmpl.yaml", file, StringComparison.Ordinal));
+        var kinds = manifests.SelectMany(file => StrictManifests.Load(File.ReadAllText(Path.Combine(published, file)))).Select(item => item.GetType().Name).Distinct();
+        Assert.Equal(["SecretProviderClass", "V1Deployment", "V1Namespace", "V1NetworkPolicy", "V1Service", "V1ServiceAccount"], kinds.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void StrictLoadingRejectsAFieldKubernetesDoesNotKnow()
+    {
+        const string Misspelt = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\nspec:\n  replicaz: 2\n";
+
+        Assert.ThrowsAny<Exception>(() => StrictManifests.Load(Misspelt));
+    }
+
+    [Fact]
+    public async Task DeploymentsRunTwoNonRootReadOnlyReplicasOnDifferentNodesWithoutTokensOrCapabilities()
+    {
+        var deployments = await LoadAsync<V1Deployment>();
+
+        Assert.Equal(["ingress", "workload"], deployments.Select(deployment => deployment.Metadata.Name));
+        Assert.All(deployments, deployment =>
+        {
+            var pod = deployment.Spec.Template.Spec;
+            var container = Assert.Single(pod.Containers);
+            Assert.Equal(2, deployment.Spec.Replicas);
+            Assert.Equal("kubernetes.io/hostname", Assert.Single(pod.Affinity.PodAntiAffinity.RequiredDuringSchedulingIgnoredDuringExecution).TopologyKey);
+            Assert.False(pod.AutomountServiceAccountToken);
+            Assert.Equal(deployment.Metadata.Name, pod.ServiceAccountName);
+            Assert.True(pod.SecurityContext.RunAsNonRoot);
+            Assert.Equal("true", deployment.Spec.Template.Metadata.Labels["azure.workload.identity/use"]);
+            Assert.True(container.SecurityContext.ReadOnlyRootFilesystem);
+            Assert.False(container.SecurityContext.AllowPrivilegeEscalation);
+            Assert.Equal(["ALL"], container.SecurityContext.Capabilities.Drop);
+            Assert.Equal("management", container.ReadinessProbe.HttpGet.Port.Value);
+            Assert.Equal("management", container.LivenessProbe.HttpGet.Port.Value);
+            Assert.NotNull(container.Resources.Limits["memory"]);
+            Assert.NotNull(container.Resources.Requests["cpu"]);
+        });
+    }
+
+    [Fact]
+    public async Task IngressServesTheModelsRoutesWithItsCertificateMountedFromKeyVault()
+    {
+        var ingress = (await LoadAsync<V1Deployment>()).Single(deployment => deployment.Metadata.Name == "ingress");
+        var provider = Assert.Single(await LoadAsync<SecretProviderClass>());
+        var environment = Assert.Single(ingress.Spec.Template.Spec.Containers).Env.ToDictionary(variable => variable.Name, variable => variable.Value);
+
+        Assert.Equal("workload.aks-ingress.contoso.com", environment["ReverseProxy__Routes__workload__Match__Hosts__0"]);
+        Assert.Equal("/mnt/secrets-store/ingress-tls", environment["Gateway__Certificates__ingress-tls__CertificatePath"]);
+        Assert.Equal("0.0.0.0", environment["Gateway__Https__Address"]);
+        var volume = ingress.Spec.Template.Spec.Volumes.Single(candidate => candidate.Csi is not null);
+        Assert.Equal(provider.Metadata.Name, volume.Csi.VolumeAttributes["secretProviderClass"]);
+        Assert.Equal("00000000-0000-0000-0000-000000000002", provider.Spec.Parameters["clientID"]);
+        Assert.Contains("objectName: ingress-tls\n", provider.Spec.Parameters["objects"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task IngressIsAnInternalLoadBalancerReachableOnlyFromTheGatewaySubnet()
+    {
+        var ingress = (await LoadAsync<V1Service>()).Single(service => service.Metadata.Name == "ingress");
+
+        Assert.Equal("LoadBalancer", ingress.Spec.Type);
+        Assert.Equal("true", ingress.Metadata.Annotations["service.beta.kubernetes.io/azure-load-balancer-internal"]);
+        Assert.Equal("snet-clusteringressservices", ingress.Metadata.Annotations["service.beta.kubernetes.io/azure-load-balancer-internal-subnet"]);
+        Assert.Equal("10.240.4.4", ingress.Metadata.Annotations["service.beta.kubernetes.io/azure-load-balancer-ipv4"]);
+        Assert.Equal(["10.240.5.0/24"], ingress.Spec.LoadBalancerSourceRanges);
+        Assert.Equal(443, Assert.Single(ingress.Spec.Ports).Port);
+    }
+
+    [Fact]
+    public async Task ServiceAccountsCarryTheirIdentitysClientId()
+    {
+        var accounts = await LoadAsync<V1ServiceAccount>();
+
+        Assert.Equal(
+            ["ingress=00000000-0000-0000-0000-000000000002", "workload=00000000-0000-0000-0000-000000000003"],
+            accounts.Select(account => $"{account.Metadata.Name}={account.Metadata.Annotations["azure.workload.identity/client-id"]}"));
+    }
+
+    private static async Task<List<T>> LoadAsync<T>()
+    {
+        var published = await PublishedOutput.DirectoryAsync();
+        return [.. PublishedOutput.Files(published).Where(file => file.StartsWith("deploy/", StringComparison.Ordinal))
+            .SelectMany(file => StrictManifests.Load(File.ReadAllText(Path.Combine(published, file)))).OfType<T>()];
+    }
+}
