@@ -12,7 +12,7 @@ public static class AzdPublishingExtensions
     /// <summary>
     /// Publishes the model for <c>azd up</c>: a pipeline step, required by publish, that writes <c>infra/</c> (Bicep),
     /// <c>deploy/</c> (Kubernetes manifests) and <c>azure.yaml</c> into the output folder. Run it with
-    /// <c>dotnet run --project SecureFlow.AppHost -- --operation publish --step publish --output-path "$PWD"</c> or <c>aspire publish</c>.
+    /// <c>dotnet run --project SecureFlow.AppHost -- --operation publish --output-path "$PWD"</c> or <c>aspire publish</c>.
     /// <code>
     /// builder.AddAzdPublishing();
     /// </code>
@@ -28,6 +28,10 @@ public static class AzdPublishingExtensions
             var written = await AzdArtifacts.WriteAsync(context.Model.Resources, output, context.CancellationToken).ConfigureAwait(false);
             await context.ReportingStep.CompleteAsync($"Wrote {written.Count} files for azd into {output}", cancellationToken: context.CancellationToken).ConfigureAwait(false);
         }, requiredBy: WellKnownPipelineSteps.Publish);
+
+        // Without --step the pipeline would run every step, deploy included (container builds and pushes, which need a
+        // registry and Docker): a plain --operation publish means the publish step and what it requires.
+        builder.Services.PostConfigure<PipelineOptions>(options => options.Step ??= WellKnownPipelineSteps.Publish);
 #pragma warning restore ASPIREPIPELINES001, ASPIREPIPELINES004
 
         return builder;

@@ -5,7 +5,7 @@ namespace SecureFlow.Publishing.Tests;
 /// <summary>The committed infra/, deploy/ and azure.yaml are exactly what the model publishes: they are its snapshots.</summary>
 public sealed class DriftTests
 {
-    private const string Regenerate = "regenerate with: dotnet run --project SecureFlow.AppHost -- --operation publish --step publish --output-path \"$PWD\" (then review the diff)";
+    private const string Regenerate = "regenerate with: dotnet run --project SecureFlow.AppHost -- --operation publish --output-path \"$PWD\" (then review the diff)";
 
     [Fact]
     public async Task CommittedArtifactsEqualWhatTheModelPublishes()

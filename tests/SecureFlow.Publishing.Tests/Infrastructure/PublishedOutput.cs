@@ -2,7 +2,7 @@ namespace SecureFlow.Publishing.Tests.Infrastructure;
 
 /// <summary>
 /// The real AppHost published once into a temporary folder, exactly as a user runs it
-/// (<c>dotnet run --project SecureFlow.AppHost -- --operation publish --step publish --output-path DIR</c>).
+/// (<c>dotnet run --project SecureFlow.AppHost -- --operation publish --output-path DIR</c>).
 /// </summary>
 internal static class PublishedOutput
 {
@@ -18,7 +18,7 @@ internal static class PublishedOutput
             {
                 var output = Path.Combine(Path.GetTempPath(), "secureflow-publish-" + Guid.NewGuid().ToString("N"));
                 var (exitCode, stdout, stderr) = await ExternalProcess.RunAsync("dotnet",
-                    ["run", "--no-build", "--no-launch-profile", "--project", Path.Combine(Repository.Root, "SecureFlow.AppHost"), "--", "--operation", "publish", "--step", "publish", "--output-path", output],
+                    ["run", "--no-build", "--no-launch-profile", "--project", Path.Combine(Repository.Root, "SecureFlow.AppHost"), "--", "--operation", "publish", "--output-path", output],
                     TimeSpan.FromMinutes(3));
                 Assert.True(exitCode == 0, $"Publishing failed ({exitCode}):\n{stdout}\n{stderr}");
                 directory = output;
