@@ -37,19 +37,9 @@ internal static class AksModule
                 new BicepObject { { "name", Expr(IdentityParameter(pod.Name)) } });
         }
 
-        var networkRole = file.Resource("controlPlaneNetworkRole", "Microsoft.Authorization/roleAssignments@2022-04-01",
-            "The control plane creates the ingress's internal load balancer in the spoke VNet; it gets that VNet and nothing more.", new BicepObject
-            {
-                { "name", Expr($"guid({vnet}.id, {controlPlane}.id, {networkContributor})") },
-                { "scope", vnet },
-                { "properties", new BicepObject
-                    {
-                        { "roleDefinitionId", networkContributor },
-                        { "principalId", Expr($"{controlPlane}.properties.principalId") },
-                        { "principalType", "ServicePrincipal" },
-                    }
-                },
-            });
+        var networkRole = file.Resource("controlPlaneNetworkRole", RoleAssignmentType,
+            "The control plane creates the ingress's internal load balancer in the spoke VNet; it gets that VNet and nothing more.",
+            RoleAssignment(vnet, networkContributor, Expr($"{controlPlane}.properties.principalId"), Expr($"{controlPlane}.id")));
 
         var registry = file.Resource("registry", "Microsoft.ContainerRegistry/registries@2023-07-01",
             "Images come from the deployment's own registry, pulled by the kubelet's identity (no pull secret).", new BicepObject
@@ -152,19 +142,8 @@ internal static class AksModule
                 { "dependsOn", new[] { networkRole } },
             });
 
-        file.Resource("kubeletAcrPull", "Microsoft.Authorization/roleAssignments@2022-04-01",
-            "The kubelet pulls images and can do nothing else with the registry.", new BicepObject
-            {
-                { "name", Expr($"guid({registry}.id, {cluster}.id, {acrPull})") },
-                { "scope", registry },
-                { "properties", new BicepObject
-                    {
-                        { "roleDefinitionId", acrPull },
-                        { "principalId", Expr($"{cluster}.properties.identityProfile.kubeletidentity.objectId") },
-                        { "principalType", "ServicePrincipal" },
-                    }
-                },
-            });
+        file.Resource("kubeletAcrPull", RoleAssignmentType, "The kubelet pulls images and can do nothing else with the registry.",
+            RoleAssignment(registry, acrPull, Expr($"{cluster}.properties.identityProfile.kubeletidentity.objectId"), Expr($"{cluster}.id")));
 
         foreach (var pod in app.Pods)
         {

@@ -20,6 +20,25 @@ internal static class BicepSyntax
         },
     };
 
+    /// <summary>
+    /// A role assignment of <paramref name="role"/> to a service principal, scoped to <paramref name="scope"/> only;
+    /// its name is stable for the same scope, principal and role (<paramref name="principalKey"/> identifies the principal).
+    /// </summary>
+    public static BicepObject RoleAssignment(BicepExpression scope, BicepExpression role, BicepExpression principalId, BicepExpression principalKey) => new()
+    {
+        { "name", Expr($"guid({scope}.id, {principalKey}, {role})") },
+        { "scope", scope },
+        { "properties", new BicepObject
+            {
+                { "roleDefinitionId", role },
+                { "principalId", principalId },
+                { "principalType", "ServicePrincipal" },
+            }
+        },
+    };
+
+    public const string RoleAssignmentType = "Microsoft.Authorization/roleAssignments@2022-04-01";
+
     public const string DiagnosticSettingsType = "Microsoft.Insights/diagnosticSettings@2021-05-01-preview";
 
     /// <summary>Declares the module's <c>location</c> and <c>logAnalyticsWorkspaceId</c> parameters every module takes.</summary>

@@ -113,19 +113,9 @@ internal static class KeyVaultModule
         {
             var secret = new BicepExpression(assignment.Secret.Symbol);
             var principal = PrincipalParameter(assignment.Principal);
-            file.Resource(BicepSymbol.From($"{assignment.Principal}-reads-{assignment.Secret.Name}"), "Microsoft.Authorization/roleAssignments@2022-04-01",
-                $"Least privilege: {assignment.Reason}, so it reads this one secret and no other.", new BicepObject
-                {
-                    { "name", Expr($"guid({secret}.id, {principal}, {secretsUser})") },
-                    { "scope", secret },
-                    { "properties", new BicepObject
-                        {
-                            { "roleDefinitionId", secretsUser },
-                            { "principalId", Expr(principal) },
-                            { "principalType", "ServicePrincipal" },
-                        }
-                    },
-                });
+            file.Resource(BicepSymbol.From($"{assignment.Principal}-reads-{assignment.Secret.Name}"), RoleAssignmentType,
+                $"Least privilege: {assignment.Reason}, so it reads this one secret and no other.",
+                RoleAssignment(secret, secretsUser, Expr(principal), Expr(principal)));
         }
 
         file.Output("vaultName", "string", Expr($"{vault}.name"));
