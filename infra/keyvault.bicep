@@ -26,7 +26,7 @@ param ingressPrincipalId string
 @secure()
 param edgeTlsValue string
 
-@description('The value of secret ingress-tls-root, base64 (a trust root\'s certificate, DER).')
+@description('The value of secret ingress-tls-root, base64 (a trust root\'s certificate without key, PKCS#12, for Application Gateway).')
 @secure()
 param ingressTlsRootValue string
 
@@ -137,13 +137,13 @@ resource edgeTls 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = {
   }
 }
 
-// ingress-tls-root: a trust root's certificate, DER, placed by the provisioning hook (no manual step).
+// ingress-tls-root: a trust root's certificate without key, PKCS#12, for Application Gateway, placed by the provisioning hook (no manual step).
 resource ingressTlsRoot 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = {
   parent: vault
   name: 'ingress-tls-root'
   properties: {
     value: ingressTlsRootValue
-    contentType: 'application/pkix-cert'
+    contentType: 'application/x-pkcs12'
   }
 }
 

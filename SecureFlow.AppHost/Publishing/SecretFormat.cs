@@ -9,6 +9,9 @@ internal enum SecretFormat
     /// <summary>The Secrets Store CSI driver mounts PEM (key and certificate in one file) for the ingress pods.</summary>
     Pem,
 
-    /// <summary>A trust root: the issuer's certificate only, base64 DER, read by Application Gateway as a trusted root.</summary>
+    /// <summary>
+    /// A trust root: the issuer's certificate only (no key), as the password-less base64 PKCS#12 Application Gateway
+    /// reads a Key Vault trusted root certificate from.
+    /// </summary>
     TrustedRoot,
 }

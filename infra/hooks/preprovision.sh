@@ -39,5 +39,5 @@ fi
 if [ -z "${INGRESS_TLS_BASE64:-}" ]; then
   issue ingress-tls "*.aks-ingress.${DOMAIN_NAME}"
   azd env set INGRESS_TLS_BASE64 "$(cat "$work/ingress-tls.key" "$work/ingress-tls.crt" | base64 -w0)"
-  azd env set INGRESS_TLS_ROOT_BASE64 "$(openssl x509 -in "$work/ingress-tls-root.crt" -outform DER | base64 -w0)"
+  azd env set INGRESS_TLS_ROOT_BASE64 "$(openssl pkcs12 -export -nokeys -passout pass: -in "$work/ingress-tls-root.crt" | base64 -w0)"
 fi

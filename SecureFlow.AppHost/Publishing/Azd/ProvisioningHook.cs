@@ -67,8 +67,8 @@ internal static class ProvisioningHook
                 text.Append("  azd env set ").Append(variable).Append(" \"$(cat \"$work/").Append(secret.Name).Append(".key\" \"$work/").Append(secret.Name).Append(".crt\" | base64 -w0)\"\n");
                 foreach (var root in app.Secrets.Where(root => root.Certificate == secret.Certificate && root.Format == SecretFormat.TrustedRoot))
                 {
-                    text.Append("  azd env set ").Append(root.EnvironmentVariable).Append(" \"$(openssl x509 -in \"$work/").Append(secret.Name)
-                        .Append("-root.crt\" -outform DER | base64 -w0)\"\n");
+                    text.Append("  azd env set ").Append(root.EnvironmentVariable).Append(" \"$(openssl pkcs12 -export -nokeys -passout pass: -in \"$work/")
+                        .Append(secret.Name).Append("-root.crt\" | base64 -w0)\"\n");
                 }
             }
 

@@ -137,13 +137,12 @@ internal static class KeyVaultModule
     {
         SecretFormat.Pkcs12 => "a PKCS#12 certificate with its key, for Application Gateway",
         SecretFormat.Pem => "a PEM certificate with its key, mounted into the pods by the CSI driver",
-        _ => "a trust root's certificate, DER",
+        _ => "a trust root's certificate without key, PKCS#12, for Application Gateway",
     };
 
     private static string ContentType(SecretFormat format) => format switch
     {
-        SecretFormat.Pkcs12 => "application/x-pkcs12",
         SecretFormat.Pem => "application/x-pem-file",
-        _ => "application/pkix-cert",
+        _ => "application/x-pkcs12",
     };
 }
