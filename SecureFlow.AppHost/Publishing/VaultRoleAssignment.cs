@@ -5,10 +5,3 @@ namespace SecureFlow.AppHost.Publishing;
 /// <see cref="Role"/> on one secret only, never on the whole vault.
 /// </summary>
 internal sealed record VaultRoleAssignment(string Principal, VaultRole Role, VaultSecret Secret, string Reason);
-
-/// <summary>The Key Vault built-in roles the model grants, least privilege first.</summary>
-internal enum VaultRole
-{
-    /// <summary>Key Vault Secrets User: read secret contents (a certificate with its key, as App Gateway and the CSI driver read it).</summary>
-    SecretsUser,
-}

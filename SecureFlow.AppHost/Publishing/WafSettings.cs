@@ -15,6 +15,3 @@ internal sealed record WafSettings(string Mode, IReadOnlyList<WafExclusion> Excl
         ("Microsoft_BotManagerRuleSet", "1.1"),
     ];
 }
-
-/// <summary>A request part the managed rules do not inspect (Application Gateway's <c>exclusions</c>).</summary>
-internal sealed record WafExclusion(string MatchVariable, string SelectorMatchOperator, string Selector);

@@ -64,18 +64,6 @@ internal sealed class BicepFile(string path, string purpose, string? targetScope
         return new BicepExpression(symbol);
     }
 
-    /// <summary>A resource for each item of <paramref name="items"/> (a Bicep array expression, <c>item</c> in the body).</summary>
-    public BicepExpression ResourceForEach(string symbol, string type, string why, string items, BicepObject body)
-    {
-        var text = new StringBuilder();
-        text.Append("// ").Append(why).Append('\n');
-        text.Append("resource ").Append(symbol).Append(" '").Append(type).Append("' = [for item in ").Append(items).Append(": ");
-        BicepValueWriter.Write(text, body, depth: 0);
-        text.Append(']');
-        resources.Add(text.ToString());
-        return new BicepExpression(symbol);
-    }
-
     public BicepExpression Module(string symbol, string file, string why, BicepObject body)
     {
         resources.Add(Declaration(why, $"module {symbol} '{file}' = ", body));

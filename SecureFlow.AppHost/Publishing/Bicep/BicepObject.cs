@@ -19,6 +19,3 @@ internal sealed class BicepObject : IEnumerable<BicepProperty>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }
-
-/// <summary>One property of a <see cref="BicepObject"/>; <see cref="Why"/> becomes a comment above it.</summary>
-internal sealed record BicepProperty(string Name, object Value, string? Why);

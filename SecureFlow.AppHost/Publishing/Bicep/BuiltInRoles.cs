@@ -12,9 +12,10 @@ internal static class BuiltInRoles
     /// <summary>Network Contributor: lets the AKS control plane manage load balancers and routes in the VNet.</summary>
     public const string NetworkContributor = "4d97b98b-1d4f-4787-a291-c67834d212e7";
 
-    public static string Of(VaultRole role) => role switch
+    /// <summary>The built-in role a model's Key Vault role is, by id and name.</summary>
+    public static (string Id, string Name) Of(VaultRole role) => role switch
     {
-        VaultRole.SecretsUser => KeyVaultSecretsUser,
+        VaultRole.SecretsUser => (KeyVaultSecretsUser, "Key Vault Secrets User"),
         _ => throw new ArgumentOutOfRangeException(nameof(role), role, "No built-in role is mapped to this Key Vault role."),
     };
 

@@ -26,7 +26,9 @@ internal static class KeyVaultModule
             file.Parameter(secret.Parameter, "string", $"The value of secret {secret.Name}, base64 ({Describe(secret.Format)}).", secure: true);
         }
 
-        var secretsUser = BuiltInRoles.Declare(file, "keyVaultSecretsUserRole", BuiltInRoles.KeyVaultSecretsUser, "Key Vault Secrets User");
+        var roles = app.RoleAssignments.Select(assignment => assignment.Role).Distinct().ToDictionary(
+            role => role,
+            role => BuiltInRoles.Declare(file, BicepSymbol.From($"key-vault-{role}-role"), BuiltInRoles.Of(role).Id, BuiltInRoles.Of(role).Name));
 
         var vault = file.Resource("vault", "Microsoft.KeyVault/vaults@2024-11-01", "Every certificate of the deployment lives here.", new BicepObject
         {
@@ -115,7 +117,7 @@ internal static class KeyVaultModule
             var principal = PrincipalParameter(assignment.Principal);
             file.Resource(BicepSymbol.From($"{assignment.Principal}-reads-{assignment.Secret.Name}"), RoleAssignmentType,
                 $"Least privilege: {assignment.Reason}, so it reads this one secret and no other.",
-                RoleAssignment(secret, secretsUser, Expr(principal), Expr(principal)));
+                RoleAssignment(secret, roles[assignment.Role], Expr(principal), Expr(principal)));
         }
 
         file.Output("vaultName", "string", Expr($"{vault}.name"));

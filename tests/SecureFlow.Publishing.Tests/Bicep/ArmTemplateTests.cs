@@ -109,6 +109,18 @@ public sealed class ArmTemplateTests
     }
 
     [Fact]
+    public async Task EachCertificateIsStoredInTheFormItsReaderNeeds()
+    {
+        var template = await TemplateAsync("infra/keyvault.bicep");
+
+        var secrets = Resources(template, "Microsoft.KeyVault/vaults/secrets")
+            .Select(secret => $"{((string?)secret["name"])!.Split('\'')[^2]}: {secret["properties"]!["contentType"]}")
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal(["edge-tls: application/x-pkcs12", "ingress-tls-root: application/x-pkcs12", "ingress-tls: application/x-pem-file"], secrets);
+    }
+
+    [Fact]
     public async Task ClusterHasEveryBaselineSecurityControl()
     {
         var template = await TemplateAsync("infra/aks.bicep");

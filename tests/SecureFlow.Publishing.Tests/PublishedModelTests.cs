@@ -1,0 +1,43 @@
+using Aspire.Hosting;
+using SecureFlow.AppHost.Publishing;
+using SecureFlow.Publishing.Tests.Infrastructure;
+
+namespace SecureFlow.Publishing.Tests;
+
+/// <summary>A model that cannot be published says what is missing instead of writing a partial deployment.</summary>
+public sealed class PublishedModelTests
+{
+    [Fact]
+    public void AModelWithoutAnApplicationGatewayIsRefused()
+    {
+        var builder = DistributedApplication.CreateBuilder();
+        builder.AddProject<Projects.SecureFlow_Workload>("workload");
+
+        var failure = Assert.Throws<InvalidOperationException>(() => AzdArtifacts.Generate(builder.Resources));
+
+        Assert.Contains("AddApplicationGateway", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AHostOutsideTheLocalDomainIsRefused()
+    {
+        var builder = SampleModel.Create((builder, ingress) => ingress
+            .WithCertificate(builder.AddCertificate("other-tls", "api.example.org"))
+            .WithRoute("api.example.org", builder.AddProject<Projects.SecureFlow_Workload>("api")));
+
+        var failure = Assert.Throws<InvalidOperationException>(() => AzdArtifacts.Generate(builder.Resources));
+
+        Assert.Contains("'api.example.org' cannot be published", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KeyVaultGrantsFollowTheCertificatesEachGatewayServes()
+    {
+        var builder = SampleModel.Create((builder, ingress) => ingress.WithCertificate(builder.AddCertificate("api-tls", "api.secureflow.localhost")));
+
+        var keyVault = AzdArtifacts.Generate(builder.Resources).Single(artifact => artifact.Path == "infra/keyvault.bicep").Text;
+
+        Assert.Contains("resource ingressReadsApiTls 'Microsoft.Authorization/roleAssignments@2022-04-01'", keyVault, StringComparison.Ordinal);
+        Assert.DoesNotContain("edgeReadsApiTls", keyVault, StringComparison.Ordinal);
+    }
+}
