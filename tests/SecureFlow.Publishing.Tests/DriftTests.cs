@@ -19,8 +19,8 @@ public sealed class DriftTests
         {
             var committed = Path.Combine(Repository.Root, file);
             Assert.True(File.Exists(committed), $"{file} is published but not committed: {Regenerate}");
-            var expected = await File.ReadAllBytesAsync(Path.Combine(published, file), TestContext.Current.CancellationToken);
-            var actual = await File.ReadAllBytesAsync(committed, TestContext.Current.CancellationToken);
+            var expected = File.ReadAllBytes(Path.Combine(published, file));
+            var actual = File.ReadAllBytes(committed);
             Assert.True(expected.SequenceEqual(actual), $"{file} differs from what the model publishes: {Regenerate}");
         }
 

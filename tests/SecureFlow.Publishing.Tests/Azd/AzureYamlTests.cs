@@ -21,7 +21,7 @@ public sealed class AzureYamlTests
         }
 
         var schema = JsonSchema.FromFile(Path.Combine(schemas, "schemas", "v1.0", "azure.yaml.json"), new BuildOptions { SchemaRegistry = registry });
-        var project = YamlToJson.Convert(await File.ReadAllTextAsync(Path.Combine(await PublishedOutput.DirectoryAsync(), "azure.yaml"), TestContext.Current.CancellationToken));
+        var project = YamlToJson.Convert(File.ReadAllText(Path.Combine(await PublishedOutput.DirectoryAsync(), "azure.yaml")));
 
         var result = schema.Evaluate(JsonSerializer.SerializeToElement(project), new EvaluationOptions { OutputFormat = OutputFormat.List });
 
@@ -43,7 +43,7 @@ public sealed class AzureYamlTests
     public async Task EveryPodIsAnAksServiceDeployedFromItsManifestsAfterTheCertificateHook()
     {
         var published = await PublishedOutput.DirectoryAsync();
-        var project = YamlToJson.Convert(await File.ReadAllTextAsync(Path.Combine(published, "azure.yaml"), TestContext.Current.CancellationToken))!;
+        var project = YamlToJson.Convert(File.ReadAllText(Path.Combine(published, "azure.yaml")))!;
 
         var services = project["services"]!.AsObject();
         Assert.Equal(["ingress", "workload"], services.Select(service => service.Key));

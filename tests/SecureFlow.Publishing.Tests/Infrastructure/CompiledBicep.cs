@@ -9,7 +9,8 @@ internal static class CompiledBicep
     private static readonly ConcurrentDictionary<string, Lazy<Task<JsonObject>>> Templates = new();
 
     /// <summary>The ARM template <c>bicep build</c> makes of <paramref name="file"/> (for example <c>infra/appgateway.bicep</c>).</summary>
-    public static Task<JsonObject> TemplateAsync(string file) => Templates.GetOrAdd(file, name => new Lazy<Task<JsonObject>>(() => BuildAsync(name))).Value;
+    public static Task<JsonObject> TemplateAsync(string file) =>
+        Templates.GetOrAdd(file, name => new Lazy<Task<JsonObject>>(() => BuildAsync(name))).Value.WaitAsync(TimeSpan.FromMinutes(5), TestContext.Current.CancellationToken);
 
     /// <summary>The resources of a template of one type (ARM type, without API version).</summary>
     public static IReadOnlyList<JsonObject> Resources(JsonObject template, string type) =>

@@ -9,7 +9,10 @@ internal static class PublishedOutput
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static string? directory;
 
-    public static async Task<string> DirectoryAsync()
+    /// <summary>The folder the real AppHost published into (published on first use; bounded in time).</summary>
+    public static Task<string> DirectoryAsync() => PublishOnceAsync().WaitAsync(TimeSpan.FromMinutes(5), TestContext.Current.CancellationToken);
+
+    private static async Task<string> PublishOnceAsync()
     {
         await Gate.WaitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromMinutes(5), TestContext.Current.CancellationToken);
         try
