@@ -44,7 +44,7 @@ internal static class AksModule
         var registry = file.Resource("registry", "Microsoft.ContainerRegistry/registries@2023-07-01",
             "Images come from the deployment's own registry, pulled by the kubelet's identity (no pull secret).", new BicepObject
             {
-                { "name", Expr("'cr${uniqueString(resourceGroup().id)}'") },
+                { "name", UniqueName("cr") },
                 { "location", Expr("location") },
                 { "sku", new BicepObject { { "name", "Standard" } } },
                 { "properties", new BicepObject
@@ -57,7 +57,7 @@ internal static class AksModule
         var cluster = file.Resource("cluster", "Microsoft.ContainerService/managedClusters@2024-09-01",
             "The cluster, with the AKS baseline's security controls.", new BicepObject
             {
-                { "name", Expr("'aks-${uniqueString(resourceGroup().id)}'") },
+                { "name", UniqueName("aks-") },
                 { "location", Expr("location") },
                 { "identity", new BicepObject
                     {
@@ -68,7 +68,7 @@ internal static class AksModule
                 { "sku", new BicepObject { { "name", "Base" }, { "tier", "Standard" } } },
                 { "properties", new BicepObject
                     {
-                        { "dnsPrefix", Expr("'aks-${uniqueString(resourceGroup().id)}'") },
+                        { "dnsPrefix", UniqueName("aks-") },
                         { "enableRBAC", true },
                         { "disableLocalAccounts", true, "No static cluster-admin credential: every access is an Entra ID identity." },
                         { "aadProfile", new BicepObject

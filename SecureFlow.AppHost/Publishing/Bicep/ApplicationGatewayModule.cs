@@ -31,14 +31,14 @@ internal static class ApplicationGatewayModule
         file.Parameter("trustedRootSecretUri", "string", $"The Key Vault secret URI of {trustedRoot.Name}.");
         file.Parameter("domainName", "string", "The DNS domain of the public and ingress host names.");
 
-        var name = file.Variable("appGatewayName", Expr("'agw-${uniqueString(resourceGroup().id)}'"));
+        var name = file.Variable("appGatewayName", UniqueName("agw-"));
         var backendHost = file.Variable("backendHostName", Expr(AzureHostName.InBicep(backend.DestinationHost!)),
             "The ingress's host name: the edge sends it as SNI and Host, and the ingress's certificate covers it.");
 
         var publicIp = file.Resource("appGatewayPublicIp", "Microsoft.Network/publicIPAddresses@2024-05-01",
             "The deployment's only public entry point.", new BicepObject
             {
-                { "name", Expr("'pip-agw-${uniqueString(resourceGroup().id)}'") },
+                { "name", UniqueName("pip-agw-") },
                 { "location", Expr("location") },
                 { "sku", new BicepObject { { "name", "Standard" } } },
                 { "properties", new BicepObject { { "publicIPAllocationMethod", "Static" } } },
@@ -47,7 +47,7 @@ internal static class ApplicationGatewayModule
         var waf = file.Resource("wafPolicy", "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies@2024-05-01",
             "The WAF inspects every request before it reaches the cluster (OWASP CRS 3.3 based rules, known-bad bots).", new BicepObject
             {
-                { "name", Expr("'waf-${uniqueString(resourceGroup().id)}'") },
+                { "name", UniqueName("waf-") },
                 { "location", Expr("location") },
                 { "properties", new BicepObject
                     {

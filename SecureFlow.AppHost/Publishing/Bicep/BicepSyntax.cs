@@ -6,6 +6,9 @@ internal static class BicepSyntax
     /// <summary>A Bicep expression, written unquoted.</summary>
     public static BicepExpression Expr(string text) => new(text);
 
+    /// <summary>A resource name unique to the resource group: <paramref name="prefix"/> then <c>uniqueString(resourceGroup().id)</c>, the same on every redeploy.</summary>
+    public static BicepExpression UniqueName(string prefix) => Expr($"'{prefix}${{uniqueString(resourceGroup().id)}}'");
+
     /// <summary>A diagnostic setting that sends every log and metric of <paramref name="target"/> to Log Analytics.</summary>
     public static BicepObject DiagnosticSettings(BicepExpression target) => new()
     {

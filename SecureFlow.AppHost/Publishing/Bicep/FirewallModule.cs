@@ -22,7 +22,7 @@ internal static class FirewallModule
         var publicIp = file.Resource("firewallPublicIp", "Microsoft.Network/publicIPAddresses@2024-05-01",
             "The single address the cluster's allowed egress leaves from.", new BicepObject
             {
-                { "name", Expr("'pip-fw-${uniqueString(resourceGroup().id)}'") },
+                { "name", UniqueName("pip-fw-") },
                 { "location", Expr("location") },
                 { "sku", new BicepObject { { "name", "Standard" } } },
                 { "properties", new BicepObject { { "publicIPAllocationMethod", "Static" } } },
@@ -30,7 +30,7 @@ internal static class FirewallModule
         var policy = file.Resource("firewallPolicy", "Microsoft.Network/firewallPolicies@2024-05-01",
             "Rules live in a policy so that they are reviewed as one object.", new BicepObject
             {
-                { "name", Expr("'fwp-${uniqueString(resourceGroup().id)}'") },
+                { "name", UniqueName("fwp-") },
                 { "location", Expr("location") },
                 { "properties", new BicepObject
                     {
@@ -73,7 +73,7 @@ internal static class FirewallModule
         var firewall = file.Resource("firewall", "Microsoft.Network/azureFirewalls@2024-05-01",
             "The next hop of every route out of the cluster subnets.", new BicepObject
             {
-                { "name", Expr("'fw-${uniqueString(resourceGroup().id)}'") },
+                { "name", UniqueName("fw-") },
                 { "location", Expr("location") },
                 { "properties", new BicepObject
                     {

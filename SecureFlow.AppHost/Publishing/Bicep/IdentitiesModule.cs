@@ -22,7 +22,7 @@ internal static class IdentitiesModule
             var identity = file.Resource(BicepSymbol.From(name), "Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31",
                 $"The identity of {name}: Key Vault grants go to it alone.", new BicepObject
                 {
-                    { "name", Expr($"'id-{name}-${{uniqueString(resourceGroup().id)}}'") },
+                    { "name", UniqueName($"id-{name}-") },
                     { "location", Expr("location") },
                 });
             file.Output(BicepSymbol.From(name + "-name"), "string", Expr($"{identity}.name"));

@@ -32,7 +32,7 @@ internal static class KeyVaultModule
 
         var vault = file.Resource("vault", "Microsoft.KeyVault/vaults@2024-11-01", "Every certificate of the deployment lives here.", new BicepObject
         {
-            { "name", Expr("'kv-${uniqueString(resourceGroup().id)}'") },
+            { "name", UniqueName("kv-") },
             { "location", Expr("location") },
             { "properties", new BicepObject
                 {

@@ -14,7 +14,7 @@ internal static class MonitoringModule
         var workspace = file.Resource("workspace", "Microsoft.OperationalInsights/workspaces@2023-09-01",
             "One place for the WAF, firewall, Key Vault audit and cluster logs: blocked requests and denied egress are visible.", new BicepObject
             {
-                { "name", Expr("'log-${uniqueString(resourceGroup().id)}'") },
+                { "name", UniqueName("log-") },
                 { "location", Expr("location") },
                 { "properties", new BicepObject
                     {

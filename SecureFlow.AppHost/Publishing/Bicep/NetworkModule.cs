@@ -81,7 +81,7 @@ internal static class NetworkModule
 
         var vnet = file.Resource("vnet", "Microsoft.Network/virtualNetworks@2024-05-01", "The spoke network of the AKS baseline.", new BicepObject
         {
-            { "name", Expr("'vnet-${uniqueString(resourceGroup().id)}'") },
+            { "name", UniqueName("vnet-") },
             { "location", Expr("location") },
             { "properties", new BicepObject
                 {
