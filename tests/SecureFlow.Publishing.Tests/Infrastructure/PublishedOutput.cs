@@ -25,6 +25,9 @@ internal static class PublishedOutput
                     TimeSpan.FromMinutes(3));
                 Assert.True(exitCode == 0, $"Publishing failed ({exitCode}):\n{stdout}\n{stderr}");
                 directory = output;
+
+                // The folder is this test run's: it goes when the run ends.
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(output, recursive: true);
             }
 
             return directory;
