@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Globalization;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -123,6 +124,31 @@ public sealed class InProcessGateway : IAsyncDisposable
             client.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Sends one raw HTTP/1.1 request over TLS (<paramref name="requestLine"/> and any extra headers, each ending in CRLF)
+    /// and returns the response's status and text.
+    /// </summary>
+    public async Task<(int Status, string Body)> SendAsync(string requestLine, string? contentType = null, string? body = null, bool contentLength = true)
+    {
+        var request = new System.Text.StringBuilder(requestLine).Append(CultureInfo.InvariantCulture, $"Host: {HostName}\r\nConnection: close\r\n");
+        if (contentType is not null)
+        {
+            request.Append(CultureInfo.InvariantCulture, $"Content-Type: {contentType}\r\n");
+        }
+
+        if (body is not null && contentLength)
+        {
+            request.Append(CultureInfo.InvariantCulture, $"Content-Length: {System.Text.Encoding.UTF8.GetByteCount(body)}\r\n");
+        }
+
+        request.Append("\r\n").Append(body);
+        await using var stream = await HandshakeAsync(HostName);
+        await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(request.ToString())).AsTask().WaitAsync(Timeout);
+        using var reader = new StreamReader(stream);
+        var response = await reader.ReadToEndAsync().WaitAsync(Timeout);
+        return (int.Parse(response.Split(' ')[1], CultureInfo.InvariantCulture), response);
     }
 
     public async ValueTask DisposeAsync()
