@@ -64,7 +64,7 @@ public static class GatewayResourceExtensions
         return host is null ? url : new UriBuilder(url) { Host = host }.Uri.ToString();
     }
 
-    /// <summary>The model, projected into the configuration the gateway reads (sections Gateway, Tls and ReverseProxy).</summary>
+    /// <summary>The model, projected into the configuration the gateway reads (sections Gateway, Tls, Waf and ReverseProxy).</summary>
     private static void WriteConfiguration(GatewayResource gateway, Dictionary<string, object> environment)
     {
         environment["Gateway__Name"] = gateway.Name;
@@ -76,6 +76,14 @@ public static class GatewayResourceExtensions
         for (var i = 0; i < tls.CipherSuites.Count; i++)
         {
             environment[Key(TlsPolicyOptions.SectionName, "CipherSuites", i)] = tls.CipherSuites[i];
+        }
+
+        if (gateway is ApplicationGatewayResource { WafPolicy: { } waf })
+        {
+            foreach (var (key, value) in waf.ToEnvironment())
+            {
+                environment[key] = value;
+            }
         }
 
         foreach (var certificate in gateway.Certificates)
