@@ -130,9 +130,10 @@ public sealed class InProcessGateway : IAsyncDisposable
     /// Sends one raw HTTP/1.1 request over TLS (<paramref name="requestLine"/> and any extra headers, each ending in CRLF)
     /// and returns the response's status and text.
     /// </summary>
-    public async Task<(int Status, string Body)> SendAsync(string requestLine, string? contentType = null, string? body = null, bool contentLength = true)
+    public async Task<(int Status, string Body)> SendAsync(
+        string requestLine, string? contentType = null, string? body = null, bool contentLength = true, string host = HostName)
     {
-        var request = new System.Text.StringBuilder(requestLine).Append(CultureInfo.InvariantCulture, $"Host: {HostName}\r\nConnection: close\r\n");
+        var request = new System.Text.StringBuilder(requestLine).Append(CultureInfo.InvariantCulture, $"Host: {host}\r\nConnection: close\r\n");
         if (contentType is not null)
         {
             request.Append(CultureInfo.InvariantCulture, $"Content-Type: {contentType}\r\n");
