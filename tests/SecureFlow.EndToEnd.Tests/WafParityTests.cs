@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using SecureFlow.EndToEnd.Tests.Infrastructure;
+
+namespace SecureFlow.EndToEnd.Tests;
+
+/// <summary>
+/// The edge's WAF is at parity with the reference (nginx + ModSecurity v3 + CRS 3.3.4, PL1, threshold 5) on the CRS
+/// 3.3.4 regression corpus: both are replayed with the same tool and the same Host; "blocked" means the request never
+/// reached the backend (403 from the WAF, or a protocol refusal by the server), counted the same way for both.
+/// </summary>
+public sealed class WafParityTests(SharedApp shared)
+{
+    private const string BlockStatuses = "400,403,411,413,414,431";
+    private const double RequiredShare = 0.97;
+
+    private readonly SecureFlowApp _app = shared.App;
+
+    [Fact]
+    public async Task EdgeBlocksTheCorpusAttacksAndAgreesWithTheReferenceInEveryCategory()
+    {
+        var sharedFolder = SharedFolder();
+        var corpus = Path.Combine(sharedFolder ?? "", "data", "crs-3.3.4-regression");
+        if (sharedFolder is null || !Directory.Exists(corpus))
+        {
+            Assert.Skip("The CRS 3.3.4 regression corpus is not at ../shared/data/crs-3.3.4-regression beside the repository (CI provides it).");
+        }
+
+        var tools = Path.Combine(sharedFolder, "tools");
+        var work = Directory.CreateTempSubdirectory("secureflow-waf-parity-");
+        try
+        {
+            var referencePort = FreePort();
+            var started = await ExternalTool.RunAsync("env", $"WAF_PORT={referencePort.ToString(CultureInfo.InvariantCulture)}",
+                "bash", Path.Combine(tools, "waf-reference", "start.sh"), Path.Combine(work.FullName, "reference"));
+            Assert.Contains("reference WAF on", started, StringComparison.Ordinal);
+            string referenceReplay;
+            try
+            {
+                referenceReplay = await ReplayAsync(tools, corpus, referencePort, tls: false, Path.Combine(work.FullName, "reference.jsonl"));
+            }
+            finally
+            {
+                await ExternalTool.RunAsync("bash", Path.Combine(tools, "waf-reference", "stop.sh"), Path.Combine(work.FullName, "reference"));
+            }
+
+            var edgeReplay = await ReplayAsync(tools, corpus, _app.EdgePort, tls: true, Path.Combine(work.FullName, "edge.jsonl"));
+            var reference = Results(Path.Combine(work.FullName, "reference.jsonl"));
+            var edge = Results(Path.Combine(work.FullName, "edge.jsonl"));
+
+            var report = Report(reference, edge, out var attacksBlocked, out var categories);
+            var summary = $"reference replay:\n{referenceReplay}\nedge replay:\n{edgeReplay}\n{report}";
+            TestContext.Current.TestOutputHelper?.WriteLine(summary);
+            await File.WriteAllTextAsync(Path.Combine(AppContext.BaseDirectory, "waf-parity.txt"), summary, TestContext.Current.CancellationToken);
+
+            Assert.True(attacksBlocked >= RequiredShare, $"The edge blocked {attacksBlocked:P1} of the PL1 attack tests.\n{summary}");
+            Assert.All(categories, category => Assert.True(category.Agreement >= RequiredShare,
+                $"{category.Name}: the edge agrees with the reference on {category.Agreement:P1} of its tests.\n{summary}"));
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    private static Task<string> ReplayAsync(string tools, string corpus, int port, bool tls, string jsonl)
+    {
+        List<string> arguments =
+        [
+            Path.Combine(tools, "crs-replay", "replay.py"), "--tests", corpus, "--host", "127.0.0.1",
+            "--port", port.ToString(CultureInfo.InvariantCulture), "--host-header", SecureFlowApp.PublicHost,
+            "--pl-map", Path.Combine(corpus, "paranoia-levels.json"), "--max-pl", "1", "--block-status", BlockStatuses, "--jsonl", jsonl,
+        ];
+        if (tls)
+        {
+            arguments.AddRange(["--tls", "--sni", SecureFlowApp.PublicHost]);
+        }
+
+        return ExternalTool.RunAsync("python3", [.. arguments]);
+    }
+
+    private static Dictionary<(string File, string Test), (string Category, string Kind, bool Blocked)> Results(string jsonl) =>
+        File.ReadLines(jsonl).Select(line => JsonDocument.Parse(line).RootElement).ToDictionary(
+            result => (result.GetProperty("file").GetString()!, result.GetProperty("test").ToString()),
+            result => (result.GetProperty("file").GetString()!.Split('/')[0], result.GetProperty("kind").GetString()!, result.GetProperty("blocked").GetBoolean()));
+
+    private static string Report(
+        Dictionary<(string File, string Test), (string Category, string Kind, bool Blocked)> reference,
+        Dictionary<(string File, string Test), (string Category, string Kind, bool Blocked)> edge,
+        out double attacksBlocked,
+        out List<(string Name, double Agreement)> categories)
+    {
+        var attacks = edge.Values.Where(result => result.Kind == "attack").ToList();
+        attacksBlocked = attacks.Count == 0 ? 0 : (double)attacks.Count(result => result.Blocked) / attacks.Count;
+        var referenceAttacks = reference.Values.Where(result => result.Kind == "attack").ToList();
+
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"{"category",-42} {"tests",5} {"agree",5} {"agree%",7} | {"attacks",7} {"edge",5} {"ref",5}");
+        categories = [];
+        foreach (var category in edge.Where(result => reference.ContainsKey(result.Key)).GroupBy(result => result.Value.Category).OrderBy(group => group.Key, StringComparer.Ordinal))
+        {
+            var tests = category.ToList();
+            var agree = tests.Count(result => reference[result.Key].Blocked == result.Value.Blocked);
+            var categoryAttacks = tests.Where(result => result.Value.Kind == "attack").ToList();
+            var agreement = (double)agree / tests.Count;
+            categories.Add((category.Key, agreement));
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"{category.Key,-42} {tests.Count,5} {agree,5} {agreement,7:P1} | {categoryAttacks.Count,7} {categoryAttacks.Count(result => result.Value.Blocked),5} {categoryAttacks.Count(result => reference[result.Key].Blocked),5}");
+        }
+
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"PL1 attack tests blocked: edge {attacks.Count(result => result.Blocked)} of {attacks.Count} ({attacksBlocked:P1}), reference {referenceAttacks.Count(result => result.Blocked)} of {referenceAttacks.Count}");
+        return text.ToString();
+    }
+
+    /// <summary>The shared folder beside the repository (../shared from the repository root), or null.</summary>
+    private static string? SharedFolder()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "SecureFlow.sln")))
+            {
+                var shared = Path.Combine(folder.Parent?.FullName ?? folder.FullName, "shared");
+                return Directory.Exists(shared) ? shared : null;
+            }
+        }
+
+        return null;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
