@@ -48,14 +48,8 @@ public sealed class GatewayModelTests
     public async Task EdgeConfigurationComesFromTheModel()
     {
         var builder = DistributedApplication.CreateBuilder();
-        var workload = builder.AddProject<Projects.SecureFlow_Workload>("workload");
-        var ingressCert = builder.AddCertificate("ingress-tls", "*.aks-ingress.secureflow.localhost");
-        var edgeCert = builder.AddCertificate("edge-tls", "delta.secureflow.localhost");
-        var ingress = builder.AddIngressController("ingress").WithCertificate(ingressCert).WithRoute("workload.aks-ingress.secureflow.localhost", workload);
         var policy = new TlsPolicy(TlsProtocolVersion.Tls12, ["TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"]);
-        var edge = builder.AddApplicationGateway("edge").WithTlsPolicy(policy).WithCertificate(edgeCert).WithBackend(ingress, "workload.aks-ingress.secureflow.localhost");
-        ingressCert.Resource.Files = new("/certs/ingress.crt", "/certs/ingress.key", "/ca/root.crt");
-        edgeCert.Resource.Files = new("/certs/edge.crt", "/certs/edge.key", "/ca/root.crt");
+        var edge = AddChain(builder).WithTlsPolicy(policy);
 
         var environment = await EnvironmentOfAsync(builder, edge.Resource);
 
@@ -95,11 +89,7 @@ public sealed class GatewayModelTests
     public async Task EdgeWafPolicyIsHandedToTheEdgeAsConfiguration()
     {
         var builder = DistributedApplication.CreateBuilder();
-        var ingressCert = builder.AddCertificate("ingress-tls", "*.aks-ingress.secureflow.localhost");
-        var edgeCert = builder.AddCertificate("edge-tls", "delta.secureflow.localhost");
-        var ingress = builder.AddIngressController("ingress").WithCertificate(ingressCert);
-        var edge = builder.AddApplicationGateway("edge").WithCertificate(edgeCert).WithBackend(ingress, "workload.aks-ingress.secureflow.localhost")
-            .WithWaf(new WafPolicy(WafMode.Detection)
+        var edge = AddChain(builder).WithWaf(new WafPolicy(WafMode.Detection)
             {
                 ParanoiaLevel = 2,
                 AnomalyThreshold = 10,
@@ -107,8 +97,6 @@ public sealed class GatewayModelTests
                 DisabledRuleIds = [920350],
                 Exclusions = [new(WafMatchVariable.RequestCookieNames, WafSelectorMatchOperator.StartsWith, "session", [942100, 942200])],
             });
-        ingressCert.Resource.Files = new("/certs/ingress.crt", "/certs/ingress.key", "/ca/root.crt");
-        edgeCert.Resource.Files = new("/certs/edge.crt", "/certs/edge.key", "/ca/root.crt");
 
         var environment = await EnvironmentOfAsync(builder, edge.Resource);
 
@@ -134,6 +122,18 @@ public sealed class GatewayModelTests
         var policy = new WafPolicy(WafMode.Prevention) { ParanoiaLevel = paranoiaLevel, AnomalyThreshold = anomalyThreshold, RequestBodyLimitInKb = bodyLimitInKb };
 
         Assert.Throws<ArgumentException>(() => edge.WithWaf(policy));
+    }
+
+    /// <summary>The chain of the AppHost: edge -> ingress -> workload, with certificate files as the development CA writes them.</summary>
+    private static IResourceBuilder<ApplicationGatewayResource> AddChain(IDistributedApplicationBuilder builder)
+    {
+        var workload = builder.AddProject<Projects.SecureFlow_Workload>("workload");
+        var ingressCert = builder.AddCertificate("ingress-tls", "*.aks-ingress.secureflow.localhost");
+        var edgeCert = builder.AddCertificate("edge-tls", "delta.secureflow.localhost");
+        var ingress = builder.AddIngressController("ingress").WithCertificate(ingressCert).WithRoute("workload.aks-ingress.secureflow.localhost", workload);
+        ingressCert.Resource.Files = new("/certs/ingress.crt", "/certs/ingress.key", "/ca/root.crt");
+        edgeCert.Resource.Files = new("/certs/edge.crt", "/certs/edge.key", "/ca/root.crt");
+        return builder.AddApplicationGateway("edge").WithCertificate(edgeCert).WithBackend(ingress, "workload.aks-ingress.secureflow.localhost");
     }
 
     /// <summary>The environment a resource would start with, as run mode computes it (endpoints given ports as DCP would).</summary>
