@@ -8,6 +8,7 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using SecureFlow.AppHost.Certificates;
 using SecureFlow.Gateway.Telemetry;
 
@@ -48,6 +49,9 @@ public sealed class InProcessGateway : IAsyncDisposable
     }
 
     public DevelopmentCertificateAuthority Authority { get; }
+
+    /// <summary>What the gateway logged, from its start.</summary>
+    public RecordingLoggerProvider Logs { get; } = new();
 
     public X509Certificate2 Root => Authority.RootCertificate;
 
@@ -188,6 +192,7 @@ public sealed class InProcessGateway : IAsyncDisposable
 
         var builder = WebApplication.CreateBuilder();
         builder.Configuration.AddInMemoryCollection(configuration);
+        builder.Logging.AddProvider(Logs);
         builder.AddServiceDefaults();
         builder.AddGateway();
         App = builder.Build();

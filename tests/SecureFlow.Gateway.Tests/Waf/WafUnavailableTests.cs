@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 using SecureFlow.Gateway.Tests.Infrastructure;
 
 namespace SecureFlow.Gateway.Tests.Waf;
@@ -43,5 +44,7 @@ public sealed class WafUnavailableTests
         Assert.StartsWith(expectedReason, waf.Description, StringComparison.Ordinal);
         Assert.Contains("libmodsecurity3", waf.Description, StringComparison.Ordinal);
         Assert.Contains("modsecurity-crs", waf.Description, StringComparison.Ordinal);
+        Assert.Contains(gateway.Logs.Entries, entry => entry.Level == LogLevel.Warning
+            && entry.Message.Contains("NOT inspected", StringComparison.Ordinal) && entry.Message.Contains("libmodsecurity3", StringComparison.Ordinal));
     }
 }
