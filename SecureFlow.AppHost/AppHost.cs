@@ -17,10 +17,12 @@ var ingress = builder.AddIngressController("ingress")
     .WithCertificate(ingressCert)
     .WithRoute(WorkloadHost, workload);
 
-// The public edge (Application Gateway): re-encrypts to the ingress and trusts only the root that issued its certificate.
+// The public edge (Application Gateway WAF_v2): inspects every request with the OWASP CRS before it re-encrypts to the
+// ingress, trusting only the root that issued the ingress's certificate.
 builder.AddApplicationGateway("edge", port: 8443)
     .WithTlsPolicy(TlsPolicy.Baseline)
     .WithCertificate(edgeCert)
+    .WithWaf(WafMode.Prevention)
     .WithBackend(ingress, WorkloadHost);
 
 // Publish mode: infra/ (Bicep), deploy/ (Kubernetes) and azure.yaml for `azd up`, from this same model.

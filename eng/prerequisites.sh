@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Installs what SecureFlow needs beyond the .NET SDK, on Debian or Ubuntu: the tools the tests use as third-party
-# judges, and the ASP.NET Core developer certificate the Aspire dashboard serves HTTPS with.
+# Installs what SecureFlow needs beyond the .NET SDK, on Debian or Ubuntu: the edge's WAF engine and rules, the tools
+# the tests use as third-party judges, and the ASP.NET Core developer certificate the Aspire dashboard serves HTTPS with.
 set -euo pipefail
 
-packages=(openssl sslscan)
+packages=(
+  openssl sslscan                                     # TLS judges
+  libmodsecurity3 modsecurity-crs                     # the edge's WAF: ModSecurity v3 and the OWASP CRS 3.3
+  python3-yaml nginx libnginx-mod-http-modsecurity    # WAF parity test: CRS corpus replay and the reference WAF
+)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -52,6 +52,7 @@ resource wafPolicy 'Microsoft.Network/ApplicationGatewayWebApplicationFirewallPo
   location: location
   properties: {
     policySettings: {
+      // The model's WAF mode: Off disables the policy, as the local edge then inspects nothing.
       state: 'Enabled'
       // Prevention blocks what the rules match; Detection would only log it.
       mode: 'Prevention'
@@ -65,10 +66,12 @@ resource wafPolicy 'Microsoft.Network/ApplicationGatewayWebApplicationFirewallPo
         {
           ruleSetType: 'Microsoft_DefaultRuleSet'
           ruleSetVersion: '2.1'
+          ruleGroupOverrides: []
         }
         {
           ruleSetType: 'Microsoft_BotManagerRuleSet'
           ruleSetVersion: '1.1'
+          ruleGroupOverrides: []
         }
       ]
       exclusions: []

@@ -8,4 +8,7 @@ public sealed class ApplicationGatewayResource(string name) : GatewayResource(na
     public override bool SendsHsts => true;
 
     public override bool TrustsUpstreamHops => false;
+
+    /// <summary>The web application firewall in front of every route; null means none.</summary>
+    public WafPolicy? WafPolicy { get; internal set; }
 }

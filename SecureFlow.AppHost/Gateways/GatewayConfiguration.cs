@@ -4,8 +4,8 @@ using SecureFlow.ServiceDefaults.Tls;
 namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>
-/// The model of one gateway, projected into the configuration SecureFlow.Gateway reads (sections Gateway, Tls and
-/// ReverseProxy) as environment variables. Run mode hands it to the local process; publish mode writes the same keys
+/// The model of one gateway, projected into the configuration SecureFlow.Gateway reads (sections Gateway, Tls, Waf
+/// and ReverseProxy) as environment variables. Run mode hands it to the local process; publish mode writes the same keys
 /// into the gateway's Kubernetes Deployment, with the certificate files where the CSI driver mounts them.
 /// </summary>
 internal static class GatewayConfiguration
@@ -26,6 +26,14 @@ internal static class GatewayConfiguration
         for (var i = 0; i < tls.CipherSuites.Count; i++)
         {
             environment[Key(TlsPolicyOptions.SectionName, "CipherSuites", i)] = tls.CipherSuites[i];
+        }
+
+        if (gateway is ApplicationGatewayResource { WafPolicy: { } waf })
+        {
+            foreach (var (key, value) in waf.ToEnvironment())
+            {
+                environment[key] = value;
+            }
         }
 
         foreach (var certificate in gateway.Certificates)

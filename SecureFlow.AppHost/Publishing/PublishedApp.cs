@@ -56,6 +56,6 @@ internal sealed record PublishedApp(
 
         GatewayResource[] gateways = [edge, ingress];
         var secrets = KeyVaultAccess.Secrets(gateways);
-        return new PublishedApp(edge, ingress, services, secrets, KeyVaultAccess.RoleAssignments(gateways, secrets), WafSettings.Default);
+        return new PublishedApp(edge, ingress, services, secrets, KeyVaultAccess.RoleAssignments(gateways, secrets), WafSettings.From(edge));
     }
 }

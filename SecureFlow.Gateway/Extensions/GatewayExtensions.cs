@@ -9,6 +9,7 @@ using SecureFlow.Gateway.Inspection;
 using SecureFlow.Gateway.Telemetry;
 using SecureFlow.Gateway.Tls;
 using SecureFlow.Gateway.Transforms;
+using SecureFlow.Gateway.Waf;
 using SecureFlow.ServiceDefaults.Tls;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -29,6 +30,7 @@ public static partial class GatewayExtensions
         services.AddSingleton<SniCertificateSelector>();
         services.AddSingleton<GatewayTlsPolicy>();
         services.AddSingleton<GatewayMetrics>();
+        services.AddWaf(builder.Configuration);
         services.AddHsts(hsts => hsts.MaxAge = TimeSpan.FromDays(365));
 
         services.AddReverseProxy()
@@ -77,6 +79,7 @@ public static partial class GatewayExtensions
             app.UseHsts();
         }
 
+        app.UseWaf();
         app.UseMiddleware<HostMatchesSniMiddleware>();
         app.MapReverseProxy(proxy => proxy.UseRequestInspection());
         return app;

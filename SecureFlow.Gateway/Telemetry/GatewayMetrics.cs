@@ -4,6 +4,7 @@ using System.Security.Authentication;
 using Microsoft.Extensions.Options;
 using SecureFlow.Gateway.Configuration;
 using SecureFlow.Gateway.Tls;
+using SecureFlow.Gateway.Waf;
 
 namespace SecureFlow.Gateway.Telemetry;
 
@@ -16,6 +17,9 @@ public sealed class GatewayMetrics
     private readonly Counter<long> _handshakes;
     private readonly Counter<long> _refusedHandshakes;
     private readonly Counter<long> _misdirectedRequests;
+    private readonly Counter<long> _wafInspected;
+    private readonly Counter<long> _wafBlocked;
+    private readonly Counter<long> _wafRuleMatches;
 
     public GatewayMetrics(IMeterFactory meterFactory, IOptions<GatewayOptions> options)
     {
@@ -30,6 +34,12 @@ public sealed class GatewayMetrics
             "secureflow.gateway.tls.refused_handshakes", "{handshake}", "TLS handshakes refused, by reason.");
         _misdirectedRequests = meter.CreateCounter<long>(
             "secureflow.gateway.misdirected_requests", "{request}", "Requests answered 421 because Host did not match the SNI name.");
+        _wafInspected = meter.CreateCounter<long>(
+            "secureflow.gateway.waf.inspected_requests", "{request}", "Requests the WAF inspected, by the action taken.");
+        _wafBlocked = meter.CreateCounter<long>(
+            "secureflow.gateway.waf.blocked_requests", "{request}", "Requests the WAF ended (blocked, or a body larger than it inspects).");
+        _wafRuleMatches = meter.CreateCounter<long>(
+            "secureflow.gateway.waf.rule_matches", "{match}", "WAF rule matches, by rule id.");
     }
 
     public void HandshakeCompleted(SslProtocols protocol, TlsCipherSuite cipherSuite) =>
@@ -39,4 +49,19 @@ public sealed class GatewayMetrics
         _refusedHandshakes.Add(1, _gateway, new("reason", reason.ToTagValue()));
 
     public void RequestMisdirected() => _misdirectedRequests.Add(1, _gateway);
+
+    public void WafInspected(WafAction action, IEnumerable<int> ruleIds)
+    {
+        ArgumentNullException.ThrowIfNull(ruleIds);
+        _wafInspected.Add(1, _gateway, new("waf.action", action.ToTagValue()));
+        if (action is WafAction.Blocked or WafAction.BodyTooLarge)
+        {
+            _wafBlocked.Add(1, _gateway, new("waf.action", action.ToTagValue()));
+        }
+
+        foreach (var ruleId in ruleIds)
+        {
+            _wafRuleMatches.Add(1, _gateway, new("waf.rule.id", ruleId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+    }
 }

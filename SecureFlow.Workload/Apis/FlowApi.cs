@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using System.Text.Json;
 
 namespace SecureFlow.Workload.Apis;
 
@@ -12,6 +13,11 @@ public static class FlowApi
         app.MapGet("/api/flow", (HttpContext context) => TypedResults.Ok(FlowReport.From(context)))
             .WithName("GetFlow")
             .WithSummary("The path this request took: each TLS hop's protocol, cipher suite and SNI, then the workload's view.");
+
+        // An API that takes JSON bodies, as most apps behind the edge do: the WAF must let ordinary ones through.
+        app.MapPost("/api/flow", (JsonElement note, HttpContext context) => TypedResults.Ok(FlowReport.From(context)))
+            .WithName("PostFlow")
+            .WithSummary("The same path, for a request that carries a JSON body.");
 
         app.MapGet("/", (HttpContext context) => TypedResults.Content(RenderPage(FlowReport.From(context)), "text/html; charset=utf-8"))
             .WithName("GetFlowPage")

@@ -1,4 +1,5 @@
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using SecureFlow.AppHost.Publishing;
 using SecureFlow.Publishing.Tests.Infrastructure;
 
@@ -39,5 +40,35 @@ public sealed class PublishedModelTests
 
         Assert.Contains("resource ingressReadsApiTls 'Microsoft.Authorization/roleAssignments@2022-04-01'", keyVault, StringComparison.Ordinal);
         Assert.DoesNotContain("edgeReadsApiTls", keyVault, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WafPolicyIsTheOneTheModelGivesTheEdge()
+    {
+        var builder = SampleModel.Create();
+        builder.CreateResourceBuilder<ApplicationGatewayResource>("edge").WithWaf(new WafPolicy(WafMode.Detection)
+        {
+            RequestBodyLimitInKb = 64,
+            DisabledRuleIds = [920350],
+            Exclusions = [new WafExclusion(WafMatchVariable.RequestArgNames, WafSelectorMatchOperator.Equals, "comment", [941100])],
+        });
+
+        var appGateway = AzdArtifacts.Generate(builder.Resources).Single(artifact => artifact.Path == "infra/appgateway.bicep").Text;
+
+        Assert.Contains("mode: 'Detection'", appGateway, StringComparison.Ordinal);
+        Assert.Contains("maxRequestBodySizeInKb: 64", appGateway, StringComparison.Ordinal);
+        Assert.Matches(@"ruleGroupName: 'PROTOCOL-ENFORCEMENT'\s+rules: \[\s+\{\s+ruleId: '920350'\s+state: 'Disabled'", appGateway);
+        Assert.Matches(@"selector: 'comment'\s+exclusionManagedRuleSets: \[[^\]]*ruleGroupName: 'XSS'\s+rules: \[\s+\{\s+ruleId: '941100'", appGateway);
+    }
+
+    [Fact]
+    public void WafParanoiaLevelApplicationGatewayCannotRunIsRefused()
+    {
+        var builder = SampleModel.Create();
+        builder.CreateResourceBuilder<ApplicationGatewayResource>("edge").WithWaf(new WafPolicy(WafMode.Prevention) { ParanoiaLevel = 2 });
+
+        var failure = Assert.Throws<InvalidOperationException>(() => AzdArtifacts.Generate(builder.Resources));
+
+        Assert.Contains("paranoia level 1", failure.Message, StringComparison.Ordinal);
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using static SecureFlow.AppHost.Publishing.Bicep.BicepSyntax;
 
 namespace SecureFlow.AppHost.Publishing.Bicep;
@@ -53,23 +54,23 @@ internal static class ApplicationGatewayModule
                     {
                         { "policySettings", new BicepObject
                             {
-                                { "state", "Enabled" },
+                                { "state", app.Waf.State, "The model's WAF mode: Off disables the policy, as the local edge then inspects nothing." },
                                 { "mode", app.Waf.Mode, "Prevention blocks what the rules match; Detection would only log it." },
                                 { "requestBodyCheck", true, "Bodies are inspected too, not just URLs and headers." },
-                                { "maxRequestBodySizeInKb", 128 },
+                                { "maxRequestBodySizeInKb", app.Waf.Policy.RequestBodyLimitInKb },
                                 { "fileUploadLimitInMb", 100 },
                             }
                         },
                         { "managedRules", new BicepObject
                             {
-                                { "managedRuleSets", WafSettings.ManagedRuleSets.Select(set => new BicepObject { { "ruleSetType", set.Type }, { "ruleSetVersion", set.Version } }) },
-                                { "exclusions", app.Waf.Exclusions.Select(exclusion => new BicepObject
+                                { "managedRuleSets", WafSettings.ManagedRuleSets.Select(set => new BicepObject
                                     {
-                                        { "matchVariable", exclusion.MatchVariable },
-                                        { "selectorMatchOperator", exclusion.SelectorMatchOperator },
-                                        { "selector", exclusion.Selector },
+                                        { "ruleSetType", set.Type },
+                                        { "ruleSetVersion", set.Version },
+                                        { "ruleGroupOverrides", set == WafSettings.DefaultRuleSet ? DisabledRules(app.Waf.Policy) : [] },
                                     })
                                 },
+                                { "exclusions", app.Waf.Policy.Exclusions.Select(Exclusion) },
                             }
                         },
                     }
@@ -181,4 +182,42 @@ internal static class ApplicationGatewayModule
     {
         { "id", Expr($"resourceId('Microsoft.Network/applicationGateways/{collection}', {gatewayName}, '{name}')") },
     };
+
+    /// <summary>The model's disabled rules, by DRS 2.1 rule group.</summary>
+    private static IEnumerable<BicepObject> DisabledRules(WafPolicy policy) =>
+        policy.DisabledRuleIds.GroupBy(WafSettings.RuleGroup).Select(group => new BicepObject
+        {
+            { "ruleGroupName", group.Key },
+            { "rules", group.Select(id => new BicepObject { { "ruleId", id.ToString(CultureInfo.InvariantCulture) }, { "state", "Disabled" } }) },
+        });
+
+    /// <summary>One exclusion: for every rule when it names none, otherwise for those rules of DRS 2.1 only.</summary>
+    private static BicepObject Exclusion(WafExclusion exclusion)
+    {
+        var result = new BicepObject
+        {
+            { "matchVariable", exclusion.MatchVariable.ToString() },
+            { "selectorMatchOperator", exclusion.SelectorMatchOperator.ToString() },
+            { "selector", exclusion.Selector },
+        };
+        if (exclusion.RuleIds.Count > 0)
+        {
+            result.Add("exclusionManagedRuleSets", new[]
+            {
+                new BicepObject
+                {
+                    { "ruleSetType", WafSettings.DefaultRuleSet.Type },
+                    { "ruleSetVersion", WafSettings.DefaultRuleSet.Version },
+                    { "ruleGroups", exclusion.RuleIds.GroupBy(WafSettings.RuleGroup).Select(group => new BicepObject
+                        {
+                            { "ruleGroupName", group.Key },
+                            { "rules", group.Select(id => new BicepObject { { "ruleId", id.ToString(CultureInfo.InvariantCulture) } }) },
+                        })
+                    },
+                },
+            });
+        }
+
+        return result;
+    }
 }

@@ -48,14 +48,8 @@ public sealed class GatewayModelTests
     public async Task EdgeConfigurationComesFromTheModel()
     {
         var builder = DistributedApplication.CreateBuilder();
-        var workload = builder.AddProject<Projects.SecureFlow_Workload>("workload");
-        var ingressCert = builder.AddCertificate("ingress-tls", "*.aks-ingress.secureflow.localhost");
-        var edgeCert = builder.AddCertificate("edge-tls", "delta.secureflow.localhost");
-        var ingress = builder.AddIngressController("ingress").WithCertificate(ingressCert).WithRoute("workload.aks-ingress.secureflow.localhost", workload);
         var policy = new TlsPolicy(TlsProtocolVersion.Tls12, ["TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"]);
-        var edge = builder.AddApplicationGateway("edge").WithTlsPolicy(policy).WithCertificate(edgeCert).WithBackend(ingress, "workload.aks-ingress.secureflow.localhost");
-        ingressCert.Resource.Files = new("/certs/ingress.crt", "/certs/ingress.key", "/ca/root.crt");
-        edgeCert.Resource.Files = new("/certs/edge.crt", "/certs/edge.key", "/ca/root.crt");
+        var edge = AddChain(builder).WithTlsPolicy(policy);
 
         var environment = await EnvironmentOfAsync(builder, edge.Resource);
 
@@ -88,6 +82,58 @@ public sealed class GatewayModelTests
         Assert.Equal("workload.aks-ingress.secureflow.localhost", environment["ReverseProxy__Routes__workload__Match__Hosts__0"]);
         Assert.Equal("http://workload", environment["ReverseProxy__Clusters__workload__Destinations__workload__Address"]);
         Assert.DoesNotContain("ReverseProxy__Clusters__workload__Metadata__TrustedRootCertificatePath", environment.Keys);
+        Assert.DoesNotContain(environment.Keys, key => key.StartsWith("Waf__", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task EdgeWafPolicyIsHandedToTheEdgeAsConfiguration()
+    {
+        var builder = DistributedApplication.CreateBuilder();
+        var edge = AddChain(builder).WithWaf(new WafPolicy(WafMode.Detection)
+            {
+                ParanoiaLevel = 2,
+                AnomalyThreshold = 10,
+                RequestBodyLimitInKb = 64,
+                DisabledRuleIds = [920350],
+                Exclusions = [new(WafMatchVariable.RequestCookieNames, WafSelectorMatchOperator.StartsWith, "session", [942100, 942200])],
+            });
+
+        var environment = await EnvironmentOfAsync(builder, edge.Resource);
+
+        Assert.Equal("Detection", environment["Waf__Mode"]);
+        Assert.Equal("2", environment["Waf__ParanoiaLevel"]);
+        Assert.Equal("10", environment["Waf__AnomalyThreshold"]);
+        Assert.Equal("65536", environment["Waf__RequestBodyLimit"]);
+        Assert.Equal("920350", environment["Waf__DisabledRuleIds__0"]);
+        Assert.Equal("RequestCookieNames", environment["Waf__Exclusions__0__MatchVariable"]);
+        Assert.Equal("StartsWith", environment["Waf__Exclusions__0__SelectorMatchOperator"]);
+        Assert.Equal("session", environment["Waf__Exclusions__0__Selector"]);
+        Assert.Equal("942200", environment["Waf__Exclusions__0__RuleIds__1"]);
+    }
+
+    [Theory]
+    [InlineData(0, 5, 128)]
+    [InlineData(5, 5, 128)]
+    [InlineData(1, 0, 128)]
+    [InlineData(1, 5, 4)]
+    public void WafPolicyRejectsValuesAzureDoesNotAccept(int paranoiaLevel, int anomalyThreshold, int bodyLimitInKb)
+    {
+        var edge = DistributedApplication.CreateBuilder().AddApplicationGateway("edge");
+        var policy = new WafPolicy(WafMode.Prevention) { ParanoiaLevel = paranoiaLevel, AnomalyThreshold = anomalyThreshold, RequestBodyLimitInKb = bodyLimitInKb };
+
+        Assert.Throws<ArgumentException>(() => edge.WithWaf(policy));
+    }
+
+    /// <summary>The chain of the AppHost: edge -> ingress -> workload, with certificate files as the development CA writes them.</summary>
+    private static IResourceBuilder<ApplicationGatewayResource> AddChain(IDistributedApplicationBuilder builder)
+    {
+        var workload = builder.AddProject<Projects.SecureFlow_Workload>("workload");
+        var ingressCert = builder.AddCertificate("ingress-tls", "*.aks-ingress.secureflow.localhost");
+        var edgeCert = builder.AddCertificate("edge-tls", "delta.secureflow.localhost");
+        var ingress = builder.AddIngressController("ingress").WithCertificate(ingressCert).WithRoute("workload.aks-ingress.secureflow.localhost", workload);
+        ingressCert.Resource.Files = new("/certs/ingress.crt", "/certs/ingress.key", "/ca/root.crt");
+        edgeCert.Resource.Files = new("/certs/edge.crt", "/certs/edge.key", "/ca/root.crt");
+        return builder.AddApplicationGateway("edge").WithCertificate(edgeCert).WithBackend(ingress, "workload.aks-ingress.secureflow.localhost");
     }
 
     /// <summary>The environment a resource would start with, as run mode computes it (endpoints given ports as DCP would).</summary>

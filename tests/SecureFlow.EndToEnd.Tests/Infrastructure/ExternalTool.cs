@@ -6,7 +6,9 @@ namespace SecureFlow.EndToEnd.Tests.Infrastructure;
 /// <summary>Runs a third-party command-line tool (openssl, sslscan) to completion, bounded in time.</summary>
 public static class ExternalTool
 {
-    public static async Task<string> RunAsync(string fileName, params string[] arguments)
+    public static Task<string> RunAsync(string fileName, params string[] arguments) => RunAsync(TimeSpan.FromSeconds(60), fileName, arguments);
+
+    public static async Task<string> RunAsync(TimeSpan timeout, string fileName, params string[] arguments)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -36,7 +38,7 @@ public static class ExternalTool
             var stderr = process.StandardError.ReadToEndAsync();
             try
             {
-                await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+                await process.WaitForExitAsync().WaitAsync(timeout);
             }
             catch (TimeoutException)
             {

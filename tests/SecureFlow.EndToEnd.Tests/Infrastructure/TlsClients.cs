@@ -84,4 +84,18 @@ public static class TlsClients
             ?? throw new IOException("The connection closed before a status line arrived.");
         return int.Parse(statusLine.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
     }
+
+    /// <summary>
+    /// Sends <paramref name="request"/> (raw bytes of an HTTP/1.1 request) over a new TLS connection to the edge and
+    /// returns the status and the whole response; -1 when the edge closed the connection without a status line.
+    /// </summary>
+    public static async Task<(int Status, string Response)> SendRawAsync(SecureFlowApp app, byte[] request)
+    {
+        await using var stream = await HandshakeAsync(app.EdgePort, app.Root, SecureFlowApp.PublicHost);
+        await stream.WriteAsync(request).AsTask().WaitAsync(SecureFlowApp.RequestTimeout);
+        using var reader = new StreamReader(stream, Encoding.Latin1);
+        var response = await reader.ReadToEndAsync().WaitAsync(SecureFlowApp.RequestTimeout);
+        var parts = response.Split(' ', 3);
+        return (parts.Length > 1 && int.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var status) ? status : -1, response);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Globalization;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -7,6 +8,7 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using SecureFlow.AppHost.Certificates;
 using SecureFlow.Gateway.Telemetry;
 
@@ -47,6 +49,9 @@ public sealed class InProcessGateway : IAsyncDisposable
     }
 
     public DevelopmentCertificateAuthority Authority { get; }
+
+    /// <summary>What the gateway logged, from its start.</summary>
+    public RecordingLoggerProvider Logs { get; } = new();
 
     public X509Certificate2 Root => Authority.RootCertificate;
 
@@ -125,6 +130,32 @@ public sealed class InProcessGateway : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Sends one raw HTTP/1.1 request over TLS (<paramref name="requestLine"/> and any extra headers, each ending in CRLF)
+    /// and returns the response's status and text.
+    /// </summary>
+    public async Task<(int Status, string Body)> SendAsync(
+        string requestLine, string? contentType = null, string? body = null, bool contentLength = true, string host = HostName)
+    {
+        var request = new System.Text.StringBuilder(requestLine).Append(CultureInfo.InvariantCulture, $"Host: {host}\r\nConnection: close\r\n");
+        if (contentType is not null)
+        {
+            request.Append(CultureInfo.InvariantCulture, $"Content-Type: {contentType}\r\n");
+        }
+
+        if (body is not null && contentLength)
+        {
+            request.Append(CultureInfo.InvariantCulture, $"Content-Length: {System.Text.Encoding.UTF8.GetByteCount(body)}\r\n");
+        }
+
+        request.Append("\r\n").Append(body);
+        await using var stream = await HandshakeAsync(HostName);
+        await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(request.ToString())).AsTask().WaitAsync(Timeout);
+        using var reader = new StreamReader(stream);
+        var response = await reader.ReadToEndAsync().WaitAsync(Timeout);
+        return (int.Parse(response.Split(' ')[1], CultureInfo.InvariantCulture), response);
+    }
+
     public async ValueTask DisposeAsync()
     {
         _listener.Dispose();
@@ -161,6 +192,7 @@ public sealed class InProcessGateway : IAsyncDisposable
 
         var builder = WebApplication.CreateBuilder();
         builder.Configuration.AddInMemoryCollection(configuration);
+        builder.Logging.AddProvider(Logs);
         builder.AddServiceDefaults();
         builder.AddGateway();
         App = builder.Build();

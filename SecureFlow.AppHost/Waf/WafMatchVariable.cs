@@ -1,0 +1,9 @@
+namespace Aspire.Hosting.ApplicationModel;
+
+/// <summary>The request part an exclusion names, as Application Gateway's WAF policy exclusions name it.</summary>
+public enum WafMatchVariable
+{
+    RequestArgNames,
+    RequestHeaderNames,
+    RequestCookieNames,
+}

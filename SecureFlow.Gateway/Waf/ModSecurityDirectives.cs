@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace SecureFlow.Gateway.Waf;
+
+/// <summary>
+/// Turns <see cref="WafOptions"/> into ModSecurity directives: the engine settings, the CRS settings Application Gateway
+/// uses (paranoia level, anomaly threshold), the CRS rule files and the model's exclusions.
+/// </summary>
+internal static partial class ModSecurityDirectives
+{
+    /// <summary>The CRS ships the files that wrap its rules (for site exclusions) beside its setup file.</summary>
+    private const string ExclusionsBeforeCrs = "REQUEST-900-EXCLUSION-RULES-BEFORE-CRS.conf";
+    private const string ExclusionsAfterCrs = "RESPONSE-999-EXCLUSION-RULES-AFTER-CRS.conf";
+
+    public static string Build(WafOptions options, IReadOnlyList<string> ruleFiles)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Validate(options);
+
+        var directives = new StringBuilder();
+        Line(directives, $"SecRuleEngine {(options.Mode == WafEngineMode.Prevention ? "On" : "DetectionOnly")}");
+        Line(directives, "SecRequestBodyAccess On");
+        Line(directives, $"SecRequestBodyLimit {options.RequestBodyLimit}");
+        Line(directives, $"SecRequestBodyNoFilesLimit {options.RequestBodyLimit}");
+        Line(directives, "SecRequestBodyLimitAction Reject");
+        Line(directives, "SecResponseBodyAccess Off");
+
+        // Set before the CRS setup file so that its defaults (applied only when unset) keep these values.
+        Line(directives, $"SecAction \"id:900000,phase:1,nolog,pass,t:none,setvar:tx.paranoia_level={options.ParanoiaLevel},setvar:tx.executing_paranoia_level={options.ParanoiaLevel}\"");
+        Line(directives, $"SecAction \"id:900110,phase:1,nolog,pass,t:none,setvar:tx.inbound_anomaly_score_threshold={options.AnomalyThreshold},setvar:tx.outbound_anomaly_score_threshold=4\"");
+
+        // libmodsecurity rejects IncludeOptional (Debian's owasp-crs.load): every file is included by name.
+        var setupFolder = Path.GetDirectoryName(options.CrsSetupPath) ?? "";
+        Include(directives, options.CrsSetupPath);
+        IncludeIfPresent(directives, Path.Combine(setupFolder, ExclusionsBeforeCrs));
+        foreach (var file in ruleFiles)
+        {
+            Include(directives, file);
+        }
+
+        IncludeIfPresent(directives, Path.Combine(setupFolder, ExclusionsAfterCrs));
+
+        foreach (var ruleId in options.DisabledRuleIds)
+        {
+            Line(directives, $"SecRuleRemoveById {ruleId}");
+        }
+
+        foreach (var exclusion in options.Exclusions)
+        {
+            var target = $"!{Collection(exclusion.MatchVariable)}{Selector(exclusion)}";
+            if (exclusion.RuleIds.Count == 0)
+            {
+                Line(directives, $"SecRuleUpdateTargetByTag \"OWASP_CRS\" \"{target}\"");
+            }
+
+            foreach (var ruleId in exclusion.RuleIds)
+            {
+                Line(directives, $"SecRuleUpdateTargetById {ruleId} \"{target}\"");
+            }
+        }
+
+        return directives.ToString();
+    }
+
+    /// <summary>Fails on values that are not what the model can set, so that nothing is ever spliced into a directive.</summary>
+    public static void Validate(WafOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Require(options.ParanoiaLevel is >= 1 and <= 4, $"Waf:ParanoiaLevel must be 1 to 4, not {options.ParanoiaLevel}.");
+        Require(options.AnomalyThreshold >= 1, $"Waf:AnomalyThreshold must be at least 1, not {options.AnomalyThreshold}.");
+        Require(options.RequestBodyLimit >= 1, $"Waf:RequestBodyLimit must be at least 1 byte, not {options.RequestBodyLimit}.");
+        Require(options.DisabledRuleIds.TrueForAll(id => id > 0), "Waf:DisabledRuleIds must be positive rule ids.");
+        foreach (var exclusion in options.Exclusions)
+        {
+            Collection(exclusion.MatchVariable);
+            Require(exclusion.RuleIds.TrueForAll(id => id > 0), "Waf:Exclusions:RuleIds must be positive rule ids.");
+            Require(
+                exclusion.SelectorMatchOperator == "EqualsAny" || SafeSelector().IsMatch(exclusion.Selector),
+                $"Waf exclusion selector '{exclusion.Selector}' must be a name of letters, digits and _ . - [ ] : @ $.");
+            Selector(exclusion);
+        }
+    }
+
+    private static string Collection(string matchVariable) => matchVariable switch
+    {
+        "RequestArgNames" => "ARGS",
+        "RequestHeaderNames" => "REQUEST_HEADERS",
+        "RequestCookieNames" => "REQUEST_COOKIES",
+        _ => throw new InvalidOperationException(
+            $"Waf exclusion match variable '{matchVariable}' is not supported: use RequestArgNames, RequestHeaderNames or RequestCookieNames."),
+    };
+
+    private static string Selector(WafExclusionOptions exclusion) => exclusion.SelectorMatchOperator switch
+    {
+        "Equals" => ":" + exclusion.Selector,
+        "StartsWith" => $":/^{Regex.Escape(exclusion.Selector)}/",
+        "EndsWith" => $":/{Regex.Escape(exclusion.Selector)}$/",
+        "Contains" => $":/{Regex.Escape(exclusion.Selector)}/",
+        "EqualsAny" => "",
+        _ => throw new InvalidOperationException(
+            $"Waf exclusion operator '{exclusion.SelectorMatchOperator}' is not supported: use Equals, StartsWith, EndsWith, Contains or EqualsAny."),
+    };
+
+    private static void Include(StringBuilder directives, string path) => Line(directives, $"Include \"{path}\"");
+
+    private static void IncludeIfPresent(StringBuilder directives, string path)
+    {
+        if (File.Exists(path))
+        {
+            Include(directives, path);
+        }
+    }
+
+    private static void Line(StringBuilder directives, string line) => directives.Append(CultureInfo.InvariantCulture, $"{line}\n");
+
+    private static void Require(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new InvalidOperationException(message);
+        }
+    }
+
+    [GeneratedRegex(@"^[A-Za-z0-9_.\-\[\]:@$]+$")]
+    private static partial Regex SafeSelector();
+}

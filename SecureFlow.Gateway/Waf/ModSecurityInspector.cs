@@ -1,0 +1,171 @@
+using System.Buffers;
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using SecureFlow.Gateway.Inspection;
+using SecureFlow.Gateway.Telemetry;
+
+namespace SecureFlow.Gateway.Waf;
+
+/// <summary>
+/// The WAF step of the proxy pipeline: every request's connection, URI, headers and body go through ModSecurity with
+/// the CRS before it is forwarded. A block ends the request with the engine's status and a correlation id (the trace
+/// id), never the rule text, which would tell an attacker what to change.
+/// </summary>
+internal sealed partial class ModSecurityInspector(
+    ModSecurityEngine engine, IOptions<WafOptions> options, GatewayMetrics metrics, ILogger<ModSecurityInspector> logger) : IRequestInspector
+{
+    private const int ChunkSize = 16 * 1024;
+
+    private readonly int _bodyLimit = options.Value.RequestBodyLimit;
+
+    public async ValueTask<bool> InspectAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!engine.IsAvailable)
+        {
+            return true;
+        }
+
+        var request = context.Request;
+        var traceId = Activity.Current?.TraceId.ToHexString() ?? context.TraceIdentifier;
+
+        // Refused before reading: a body the engine cannot see whole must not reach the backend.
+        if (request.ContentLength > _bodyLimit)
+        {
+            return await RefuseBodyTooLargeAsync(context, traceId).ConfigureAwait(false);
+        }
+
+        using var transaction = engine.BeginTransaction();
+        var connection = context.Connection;
+        transaction.ProcessConnection(connection.RemoteIpAddress, connection.RemotePort, connection.LocalIpAddress, connection.LocalPort);
+        var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw ? raw : request.Path + request.QueryString;
+        transaction.ProcessUri(target, request.Method, HttpVersion(request.Protocol));
+        foreach (var (name, values) in request.Headers)
+        {
+            foreach (var value in values)
+            {
+                transaction.AddRequestHeader(name, value ?? "");
+            }
+        }
+
+        transaction.ProcessRequestHeaders();
+        var status = transaction.Intervention();
+        if (status is null && context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
+        {
+            if (!await InspectBodyAsync(context, transaction).ConfigureAwait(false))
+            {
+                return await RefuseBodyTooLargeAsync(context, traceId).ConfigureAwait(false);
+            }
+        }
+
+        // Phase 2 rules (most of the CRS, and its blocking decision) run here, with or without a body.
+        if (status is null)
+        {
+            transaction.ProcessRequestBody();
+            status = transaction.Intervention();
+        }
+
+        var detection = WafDetection.From(transaction.RuleMessages);
+        return status is { } blockStatus
+            ? await BlockAsync(context, blockStatus, detection, traceId).ConfigureAwait(false)
+            : Pass(detection, traceId);
+    }
+
+    /// <summary>
+    /// Streams the body to the engine chunk by chunk and keeps it (at most the limit) for the proxy to forward.
+    /// Returns false when the body is larger than the limit.
+    /// </summary>
+    private async Task<bool> InspectBodyAsync(HttpContext context, ModSecurityTransaction transaction)
+    {
+        var request = context.Request;
+        var body = new MemoryStream(request.ContentLength is { } length ? (int)length : 0);
+        var chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk.AsMemory(0, ChunkSize), context.RequestAborted).ConfigureAwait(false)) > 0)
+            {
+                if (body.Length + read > _bodyLimit)
+                {
+                    await body.DisposeAsync().ConfigureAwait(false);
+                    return false;
+                }
+
+                body.Write(chunk, 0, read);
+                transaction.AppendRequestBody(chunk.AsSpan(0, read));
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+
+        body.Position = 0;
+        request.Body = body;
+        context.Response.RegisterForDisposeAsync(body);
+        return true;
+    }
+
+    private bool Pass(WafDetection detection, string traceId)
+    {
+        var action = detection.HasMatches ? WafAction.Detected : WafAction.Passed;
+        metrics.WafInspected(action, detection.Matches.Select(match => match.RuleId));
+        if (detection.HasMatches)
+        {
+            LogDetection(logger, action, detection.RuleIds, detection.Messages, detection.AnomalyScore, traceId);
+            Activity.Current?.SetTag("secureflow.waf.action", action.ToTagValue()).SetTag("secureflow.waf.rule_ids", detection.RuleIds);
+        }
+
+        return true;
+    }
+
+    private async Task<bool> BlockAsync(HttpContext context, int status, WafDetection detection, string traceId)
+    {
+        metrics.WafInspected(WafAction.Blocked, detection.Matches.Select(match => match.RuleId));
+        LogDetection(logger, WafAction.Blocked, detection.RuleIds, detection.Messages, detection.AnomalyScore, traceId);
+        Activity.Current?
+            .SetTag("secureflow.waf.action", WafAction.Blocked.ToTagValue())
+            .SetTag("secureflow.waf.rule_ids", detection.RuleIds)
+            .SetTag("secureflow.waf.anomaly_score", detection.AnomalyScore)
+            .SetStatus(ActivityStatusCode.Error, "Blocked by the WAF");
+        await WriteRefusalAsync(context, status, "Request blocked by the web application firewall", traceId).ConfigureAwait(false);
+        return false;
+    }
+
+    private async Task<bool> RefuseBodyTooLargeAsync(HttpContext context, string traceId)
+    {
+        metrics.WafInspected(WafAction.BodyTooLarge, []);
+        LogBodyTooLarge(logger, _bodyLimit, traceId);
+        Activity.Current?.SetTag("secureflow.waf.action", WafAction.BodyTooLarge.ToTagValue());
+        await WriteRefusalAsync(context, StatusCodes.Status413PayloadTooLarge, $"Request body larger than the {_bodyLimit} bytes the web application firewall inspects", traceId)
+            .ConfigureAwait(false);
+        return false;
+    }
+
+    private static async Task WriteRefusalAsync(HttpContext context, int status, string reason, string traceId)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+
+        // The request is not read any further: close the connection rather than drain an unread body.
+        context.Response.Headers.Connection = "close";
+        await context.Response.WriteAsync($"{reason}. Correlation id: {traceId}\n", context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static string HttpVersion(string protocol) => protocol switch
+    {
+        "HTTP/2" => "2.0",
+        "HTTP/3" => "3.0",
+        "HTTP/1.0" => "1.0",
+        _ => "1.1",
+    };
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning,
+        Message = "WAF {Action}: rules {RuleIds} ({Messages}), anomaly score {AnomalyScore}, trace {TraceId}")]
+    private static partial void LogDetection(ILogger logger, WafAction action, string ruleIds, string messages, int anomalyScore, string traceId);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning,
+        Message = "WAF refused a request body larger than {Limit} bytes (413), trace {TraceId}")]
+    private static partial void LogBodyTooLarge(ILogger logger, int limit, string traceId);
+}

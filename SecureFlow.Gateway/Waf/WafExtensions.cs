@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Options;
+using SecureFlow.Gateway.Inspection;
+
+namespace SecureFlow.Gateway.Waf;
+
+internal static partial class WafExtensions
+{
+    /// <summary>Registers ModSecurity as a request inspector, only when the model turns the WAF on for this hop.</summary>
+    public static IServiceCollection AddWaf(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<WafOptions>().BindConfiguration(WafOptions.SectionName);
+        if (configuration.GetSection(WafOptions.SectionName).Get<WafOptions>()?.Mode is null or WafEngineMode.Off)
+        {
+            return services;
+        }
+
+        services.AddSingleton<ModSecurityEngine>();
+        services.AddSingleton<IRequestInspector, ModSecurityInspector>();
+        services.AddHealthChecks().AddCheck<WafHealthCheck>(WafHealthCheck.Name);
+        return services;
+    }
+
+    /// <summary>Loads the rules now (a rule set that does not load stops the gateway) and reports an engine that cannot run.</summary>
+    public static IApplicationBuilder UseWaf(this WebApplication app)
+    {
+        if (app.Services.GetService<ModSecurityEngine>() is not { } engine)
+        {
+            return app;
+        }
+
+        var gateway = app.Services.GetRequiredService<IOptions<Configuration.GatewayOptions>>().Value.Name;
+        if (engine.IsAvailable)
+        {
+            LogWafStarted(app.Logger, gateway, engine.Version, engine.RuleCount, engine.Mode);
+            return app;
+        }
+
+        LogWafUnavailable(app.Logger, gateway, engine.UnavailableReason!);
+        return app.UseMiddleware<WafNotInspectedMiddleware>();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Gateway {Gateway}: WAF {Engine} with {RuleCount} rules in {Mode} mode")]
+    private static partial void LogWafStarted(ILogger logger, string gateway, string engine, int ruleCount, WafEngineMode mode);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Gateway {Gateway}: requests are NOT inspected. {Reason}")]
+    private static partial void LogWafUnavailable(ILogger logger, string gateway, string reason);
+}

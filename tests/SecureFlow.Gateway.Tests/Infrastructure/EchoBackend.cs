@@ -1,0 +1,56 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+
+namespace SecureFlow.Gateway.Tests.Infrastructure;
+
+/// <summary>A plain HTTP backend that answers every request with the body it received, and counts what reached it.</summary>
+public sealed class EchoBackend : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private int _requests;
+
+    private EchoBackend(WebApplication app, int port)
+    {
+        _app = app;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    /// <summary>How many requests reached the backend.</summary>
+    public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>The gateway configuration that routes every request of the gateway's host here.</summary>
+    public Dictionary<string, string?> Route() => new()
+    {
+        ["ReverseProxy:Routes:backend:ClusterId"] = "backend",
+        ["ReverseProxy:Routes:backend:Match:Path"] = "{**catch-all}",
+        ["ReverseProxy:Clusters:backend:Destinations:backend:Address"] = $"http://127.0.0.1:{Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+    };
+
+    public static async Task<EchoBackend> StartAsync()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+        var app = builder.Build();
+        var backend = new EchoBackend(app, port);
+        app.Run(async context =>
+        {
+            Interlocked.Increment(ref backend._requests);
+            context.Response.ContentType = "application/octet-stream";
+            await context.Request.Body.CopyToAsync(context.Response.Body, context.RequestAborted);
+        });
+        await app.StartAsync().WaitAsync(InProcessGateway.Timeout);
+        return backend;
+    }
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+}
