@@ -1,0 +1,22 @@
+using SecureFlow.KeyVaultEmulator.Apis;
+
+namespace SecureFlow.KeyVaultEmulator.Authorization;
+
+/// <summary>The per-request check every endpoint makes before it reads or changes anything.</summary>
+public static class VaultAccess
+{
+    /// <summary>Null when the caller's role assignments allow <paramref name="action"/> on <paramref name="objectName"/>; otherwise the 403.</summary>
+    public static IResult? Deny(HttpContext context, VaultAction action, string? objectName)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var identity = context.User.Identity?.Name
+            ?? throw new InvalidOperationException("The vault API ran without an authenticated caller.");
+        var access = context.RequestServices.GetRequiredService<RoleBasedAccess>();
+        if (access.Allows(identity, action, objectName))
+        {
+            return null;
+        }
+
+        return KeyVaultError.ForbiddenByRbac(identity, RoleBasedAccess.DataActionName(action), context.Request.Path);
+    }
+}
