@@ -35,7 +35,15 @@ public static class GatewayResourceExtensions
         ArgumentNullException.ThrowIfNull(certificate);
 
         builder.Resource.Certificates.Add(certificate.Resource);
-        return builder.WithRelationship(certificate.Resource, "Certificate");
+        builder.WithRelationship(certificate.Resource, "Certificate");
+        if (certificate.Resource.Vault is not { } vault)
+        {
+            return builder;
+        }
+
+        // The gateway's own identity may read this certificate (with its key) and nothing else of it.
+        vault.Grant(builder.Resource.Name, KeyVaultRole.CertificateUser, certificate.Resource.Name);
+        return builder.WaitFor(builder.ApplicationBuilder.CreateResourceBuilder(vault));
     }
 
     /// <summary>Creates a gateway process: SecureFlow.Gateway with a TLS listener, a management listener and the model's configuration.</summary>
@@ -80,9 +88,18 @@ public static class GatewayResourceExtensions
 
         foreach (var certificate in gateway.Certificates)
         {
-            var files = certificate.RequireFiles();
-            environment[$"Gateway__Certificates__{certificate.Name}__CertificatePath"] = files.CertificatePath;
-            environment[$"Gateway__Certificates__{certificate.Name}__KeyPath"] = files.KeyPath;
+            if (certificate.Vault is { } vault)
+            {
+                environment[$"Gateway__Certificates__{certificate.Name}__FromKeyVault"] = bool.TrueString;
+                environment["Gateway__CertificateRefreshInterval"] = vault.CertificateRefreshInterval.ToString("c", CultureInfo.InvariantCulture);
+                KeyVaultResourceExtensions.WriteClientConfiguration(vault, gateway.Name, environment);
+            }
+            else
+            {
+                var files = certificate.RequireFiles();
+                environment[$"Gateway__Certificates__{certificate.Name}__CertificatePath"] = files.CertificatePath;
+                environment[$"Gateway__Certificates__{certificate.Name}__KeyPath"] = files.KeyPath;
+            }
         }
 
         foreach (var route in gateway.Routes)
@@ -105,7 +122,11 @@ public static class GatewayResourceExtensions
                 environment[$"{destinationKey}__Host"] = host;
             }
 
-            if (route.DestinationCertificate is { } certificate)
+            if (route.DestinationCertificate is { Vault: not null } vaultCertificate)
+            {
+                environment[$"{clusterKey}__Metadata__TrustedRootSecretName"] = vaultCertificate.TrustRootSecretName;
+            }
+            else if (route.DestinationCertificate is { } certificate)
             {
                 environment[$"{clusterKey}__Metadata__TrustedRootCertificatePath"] = certificate.RequireFiles().IssuerCertificatePath;
             }

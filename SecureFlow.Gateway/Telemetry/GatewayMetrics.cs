@@ -16,6 +16,7 @@ public sealed class GatewayMetrics
     private readonly Counter<long> _handshakes;
     private readonly Counter<long> _refusedHandshakes;
     private readonly Counter<long> _misdirectedRequests;
+    private readonly Counter<long> _certificateReloads;
 
     public GatewayMetrics(IMeterFactory meterFactory, IOptions<GatewayOptions> options)
     {
@@ -30,6 +31,8 @@ public sealed class GatewayMetrics
             "secureflow.gateway.tls.refused_handshakes", "{handshake}", "TLS handshakes refused, by reason.");
         _misdirectedRequests = meter.CreateCounter<long>(
             "secureflow.gateway.misdirected_requests", "{request}", "Requests answered 421 because Host did not match the SNI name.");
+        _certificateReloads = meter.CreateCounter<long>(
+            "secureflow.gateway.certificate.reloads", "{reload}", "New certificates served without a restart (new Key Vault version, changed file).");
     }
 
     public void HandshakeCompleted(SslProtocols protocol, TlsCipherSuite cipherSuite) =>
@@ -39,4 +42,6 @@ public sealed class GatewayMetrics
         _refusedHandshakes.Add(1, _gateway, new("reason", reason.ToTagValue()));
 
     public void RequestMisdirected() => _misdirectedRequests.Add(1, _gateway);
+
+    public void CertificateReloaded() => _certificateReloads.Add(1, _gateway);
 }

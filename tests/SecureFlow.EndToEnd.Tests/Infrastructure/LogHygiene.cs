@@ -1,0 +1,25 @@
+using System.Text.RegularExpressions;
+
+namespace SecureFlow.EndToEnd.Tests.Infrastructure;
+
+/// <summary>What must never appear in any service's log: the secret's value, a private key, a PKCS#12 blob.</summary>
+public static partial class LogHygiene
+{
+    public static async Task AssertCleanAsync(SecureFlowApp app)
+    {
+        var secret = await app.SecretValueAsync();
+        foreach (var resource in new[] { "vault", "edge", "ingress", "workload" })
+        {
+            var lines = app.Logs.All(resource);
+            Assert.NotEmpty(lines);
+            Assert.DoesNotContain(lines, line => line.Contains(secret, StringComparison.Ordinal));
+            Assert.DoesNotContain(lines, line => line.Contains("PRIVATE KEY", StringComparison.Ordinal));
+
+            // Keys, PFX files and tokens are long base64 runs; nothing legitimate in a log line is.
+            Assert.DoesNotContain(lines, line => LongBase64().IsMatch(line));
+        }
+    }
+
+    [GeneratedRegex("[A-Za-z0-9+/=_-]{200,}")]
+    private static partial Regex LongBase64();
+}
