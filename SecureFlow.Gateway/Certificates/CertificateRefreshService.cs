@@ -39,6 +39,7 @@ internal sealed partial class CertificateRefreshService(
             catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
                 // Availability over freshness: the cached certificates stay valid for days, a refresh is retried.
+                metrics.CertificateRefreshFailed();
                 LogRefreshFailed(logger, gateway.Name, exception.GetType().Name, exception.Message);
             }
         }

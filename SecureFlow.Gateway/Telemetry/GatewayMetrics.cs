@@ -17,6 +17,7 @@ public sealed class GatewayMetrics
     private readonly Counter<long> _refusedHandshakes;
     private readonly Counter<long> _misdirectedRequests;
     private readonly Counter<long> _certificateReloads;
+    private readonly Counter<long> _certificateRefreshFailures;
 
     public GatewayMetrics(IMeterFactory meterFactory, IOptions<GatewayOptions> options)
     {
@@ -33,6 +34,8 @@ public sealed class GatewayMetrics
             "secureflow.gateway.misdirected_requests", "{request}", "Requests answered 421 because Host did not match the SNI name.");
         _certificateReloads = meter.CreateCounter<long>(
             "secureflow.gateway.certificate.reloads", "{reload}", "New certificates served without a restart (new Key Vault version, changed file).");
+        _certificateRefreshFailures = meter.CreateCounter<long>(
+            "secureflow.gateway.certificate.refresh_failures", "{refresh}", "Certificate refreshes that failed (vault unreachable, unreadable file); the cached certificates stay served.");
     }
 
     public void HandshakeCompleted(SslProtocols protocol, TlsCipherSuite cipherSuite) =>
@@ -44,4 +47,6 @@ public sealed class GatewayMetrics
     public void RequestMisdirected() => _misdirectedRequests.Add(1, _gateway);
 
     public void CertificateReloaded() => _certificateReloads.Add(1, _gateway);
+
+    public void CertificateRefreshFailed() => _certificateRefreshFailures.Add(1, _gateway);
 }
