@@ -27,7 +27,7 @@ public static class CertificatesApi
 
     private static async Task<IResult> ImportAsync(HttpContext context, string name, VaultStore store)
     {
-        if (Refuse(context, name, VaultAction.WriteCertificate) is { } refused)
+        if (VaultAccess.Refuse(context, VaultAction.WriteCertificate, name) is { } refused)
         {
             return refused;
         }
@@ -49,7 +49,7 @@ public static class CertificatesApi
 
     private static async Task<IResult> CreateAsync(HttpContext context, string name, VaultStore store)
     {
-        if (Refuse(context, name, VaultAction.WriteCertificate) is { } refused)
+        if (VaultAccess.Refuse(context, VaultAction.WriteCertificate, name) is { } refused)
         {
             return refused;
         }
@@ -75,7 +75,7 @@ public static class CertificatesApi
 
     private static IResult Get(HttpContext context, string name, string? version, VaultStore store)
     {
-        if (Refuse(context, name, VaultAction.ReadCertificate) is { } refused)
+        if (VaultAccess.Refuse(context, VaultAction.ReadCertificate, name) is { } refused)
         {
             return refused;
         }
@@ -103,7 +103,7 @@ public static class CertificatesApi
 
     private static IResult ListVersions(HttpContext context, string name, VaultStore store)
     {
-        if (Refuse(context, name, VaultAction.ReadCertificate) is { } refused)
+        if (VaultAccess.Refuse(context, VaultAction.ReadCertificate, name) is { } refused)
         {
             return refused;
         }
@@ -117,7 +117,7 @@ public static class CertificatesApi
 
     private static IResult GetPolicy(HttpContext context, string name, VaultStore store)
     {
-        if (Refuse(context, name, VaultAction.ReadCertificate) is { } refused)
+        if (VaultAccess.Refuse(context, VaultAction.ReadCertificate, name) is { } refused)
         {
             return refused;
         }
@@ -129,7 +129,7 @@ public static class CertificatesApi
     /// <summary>Creation with the Self issuer completes at once: the operation is always complete.</summary>
     private static IResult GetOperation(HttpContext context, string name, VaultStore store)
     {
-        if (Refuse(context, name, VaultAction.ReadCertificate) is { } refused)
+        if (VaultAccess.Refuse(context, VaultAction.ReadCertificate, name) is { } refused)
         {
             return refused;
         }
@@ -202,7 +202,4 @@ public static class CertificatesApi
             : certificate.Versions.Find(candidate => string.Equals(candidate.Version, version, StringComparison.OrdinalIgnoreCase));
         return found is null ? null : (found, certificate);
     }
-
-    private static IResult? Refuse(HttpContext context, string name, VaultAction action) =>
-        !VaultNames.IsValidName(name) ? SecretsApi.InvalidName(name) : VaultAccess.Deny(context, action, name);
 }

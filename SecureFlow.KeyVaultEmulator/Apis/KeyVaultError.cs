@@ -7,6 +7,9 @@ public static class KeyVaultError
 {
     public static IResult BadParameter(string message) => Create(StatusCodes.Status400BadRequest, "BadParameter", message);
 
+    public static IResult InvalidName(string name) =>
+        BadParameter($"The request URI contains an invalid name: {name}. Names are 1-127 letters, digits and dashes.");
+
     public static IResult SecretNotFound(string name, string? version) => Create(StatusCodes.Status404NotFound, "SecretNotFound",
         $"A secret with (name/id) {name}{(string.IsNullOrEmpty(version) ? "" : "/" + version)} was not found in this key vault.");
 

@@ -26,14 +26,9 @@ public static class SecretsApi
 
     private static async Task<IResult> SetAsync(HttpContext context, string name, VaultStore store)
     {
-        if (!VaultNames.IsValidName(name))
+        if (VaultAccess.Refuse(context, VaultAction.WriteSecret, name) is { } refused)
         {
-            return InvalidName(name);
-        }
-
-        if (VaultAccess.Deny(context, VaultAction.WriteSecret, name) is { } denied)
-        {
-            return denied;
+            return refused;
         }
 
         var (body, error) = await JsonBody.ReadAsync(context.Request);
@@ -68,14 +63,9 @@ public static class SecretsApi
 
     private static IResult Get(HttpContext context, string name, string? version, VaultStore store)
     {
-        if (!VaultNames.IsValidName(name))
+        if (VaultAccess.Refuse(context, VaultAction.GetSecret, name) is { } refused)
         {
-            return InvalidName(name);
-        }
-
-        if (VaultAccess.Deny(context, VaultAction.GetSecret, name) is { } denied)
-        {
-            return denied;
+            return refused;
         }
 
         var secret = store.Read(contents => Find(contents, name, version));
@@ -106,14 +96,9 @@ public static class SecretsApi
 
     private static IResult ListVersions(HttpContext context, string name, VaultStore store)
     {
-        if (!VaultNames.IsValidName(name))
+        if (VaultAccess.Refuse(context, VaultAction.ReadSecretMetadata, name) is { } refused)
         {
-            return InvalidName(name);
-        }
-
-        if (VaultAccess.Deny(context, VaultAction.ReadSecretMetadata, name) is { } denied)
-        {
-            return denied;
+            return refused;
         }
 
         var uris = new VaultUris(context.Request);
@@ -125,14 +110,9 @@ public static class SecretsApi
 
     private static async Task<IResult> UpdateAsync(HttpContext context, string name, string? version, VaultStore store)
     {
-        if (!VaultNames.IsValidName(name))
+        if (VaultAccess.Refuse(context, VaultAction.WriteSecret, name) is { } refused)
         {
-            return InvalidName(name);
-        }
-
-        if (VaultAccess.Deny(context, VaultAction.WriteSecret, name) is { } denied)
-        {
-            return denied;
+            return refused;
         }
 
         var (body, error) = await JsonBody.ReadAsync(context.Request);
@@ -168,14 +148,9 @@ public static class SecretsApi
 
     private static IResult Delete(HttpContext context, string name, VaultStore store)
     {
-        if (!VaultNames.IsValidName(name))
+        if (VaultAccess.Refuse(context, VaultAction.WriteSecret, name) is { } refused)
         {
-            return InvalidName(name);
-        }
-
-        if (VaultAccess.Deny(context, VaultAction.WriteSecret, name) is { } denied)
-        {
-            return denied;
+            return refused;
         }
 
         var deleted = store.Write(contents =>
@@ -215,9 +190,6 @@ public static class SecretsApi
 
         return versions;
     }
-
-    internal static IResult InvalidName(string name) =>
-        KeyVaultError.BadParameter($"The request URI contains an invalid name: {name}. Names are 1-127 letters, digits and dashes.");
 
     /// <summary>The <c>attributes</c> of a request applied over <paramref name="current"/>.</summary>
     internal static VaultAttributes ReadAttributes(JsonObject body, VaultAttributes current)

@@ -5,6 +5,10 @@ namespace SecureFlow.KeyVaultEmulator.Authorization;
 /// <summary>The per-request check every endpoint makes before it reads or changes anything.</summary>
 public static class VaultAccess
 {
+    /// <summary>Null when <paramref name="name"/> is a valid object name and the caller may do <paramref name="action"/> on it; otherwise the 400 or 403.</summary>
+    public static IResult? Refuse(HttpContext context, VaultAction action, string name) =>
+        VaultNames.IsValidName(name) ? Deny(context, action, name) : KeyVaultError.InvalidName(name);
+
     /// <summary>Null when the caller's role assignments allow <paramref name="action"/> on <paramref name="objectName"/>; otherwise the 403.</summary>
     public static IResult? Deny(HttpContext context, VaultAction action, string? objectName)
     {

@@ -9,11 +9,8 @@ namespace SecureFlow.KeyVaultEmulator.Tests.Authorization;
 /// Each identity can do exactly what its role assignments grant (<see cref="InProcessVault.RoleAssignments"/>);
 /// everything else is 403 ForbiddenByRbac, as Azure RBAC answers.
 /// </summary>
-public sealed class RoleAssignmentTests : IAsyncLifetime
+public sealed class RoleAssignmentTests : VaultTest
 {
-    private InProcessVault _vault = null!;
-
-    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     /// <summary>Every operation the tests try, by every identity.</summary>
     public static TheoryData<string, string, bool> Matrix() => new()
@@ -42,18 +39,16 @@ public sealed class RoleAssignmentTests : IAsyncLifetime
         { "provisioner", "import edge-tls", true },
     };
 
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        _vault = await InProcessVault.StartAsync();
-        var secrets = _vault.SecretClient("provisioner");
-        var certificates = _vault.CertificateClient("provisioner");
+        await base.InitializeAsync();
+        var secrets = Vault.SecretClient("provisioner");
+        var certificates = Vault.CertificateClient("provisioner");
         await secrets.SetSecretAsync("workload-secret", "workload value", Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation);
-        await secrets.SetSecretAsync("ingress-trust-root", _vault.Root.ExportCertificatePem(), Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation);
+        await secrets.SetSecretAsync("ingress-trust-root", Vault.Root.ExportCertificatePem(), Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation);
         await ImportAsync(certificates, "edge-tls", "delta.secureflow.localhost");
         await ImportAsync(certificates, "ingress-tls", "*.aks-ingress.secureflow.localhost");
     }
-
-    public async ValueTask DisposeAsync() => await _vault.DisposeAsync();
 
     [Theory]
     [MemberData(nameof(Matrix))]
@@ -77,7 +72,7 @@ public sealed class RoleAssignmentTests : IAsyncLifetime
     public async Task WorkloadReadingTheEdgeCertificateGets403ForbiddenByRbac()
     {
         var denied = await Assert.ThrowsAsync<RequestFailedException>(() =>
-            _vault.CertificateClient("workload").DownloadCertificateAsync("edge-tls", cancellationToken: Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation));
+            Vault.CertificateClient("workload").DownloadCertificateAsync("edge-tls", cancellationToken: Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation));
 
         Assert.Equal(403, denied.Status);
         Assert.Equal("Forbidden", denied.ErrorCode);
@@ -86,8 +81,8 @@ public sealed class RoleAssignmentTests : IAsyncLifetime
 
     private Task Run(string identity, string operation)
     {
-        var secrets = _vault.SecretClient(identity);
-        var certificates = _vault.CertificateClient(identity);
+        var secrets = Vault.SecretClient(identity);
+        var certificates = Vault.CertificateClient(identity);
         var name = operation[(operation.IndexOf(' ', StringComparison.Ordinal) + 1)..];
         return operation.Split(' ')[0] switch
         {
@@ -103,7 +98,7 @@ public sealed class RoleAssignmentTests : IAsyncLifetime
 
     private async Task ImportAsync(CertificateClient client, string name, string dnsName)
     {
-        using var issued = _vault.IssueCertificate(dnsName);
+        using var issued = Vault.IssueCertificate(dnsName);
         await client.ImportCertificateAsync(new ImportCertificateOptions(name, issued.Export(X509ContentType.Pkcs12)), Cancellation)
             .WaitAsync(InProcessVault.Timeout, Cancellation);
     }

@@ -5,20 +5,13 @@ using SecureFlow.KeyVaultEmulator.Tests.Infrastructure;
 namespace SecureFlow.KeyVaultEmulator.Tests.Protocol;
 
 /// <summary>Key Vault's challenge, HTTPS only, and tokens that must not verify.</summary>
-public sealed class AuthenticationTests : IAsyncLifetime
+public sealed class AuthenticationTests : VaultTest
 {
-    private InProcessVault _vault = null!;
-
-    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync() => _vault = await InProcessVault.StartAsync();
-
-    public async ValueTask DisposeAsync() => await _vault.DisposeAsync();
 
     [Fact]
     public async Task UnauthenticatedRequestGets401WithTheKeyVaultChallenge()
     {
-        using var http = _vault.CreateHttpClient();
+        using var http = Vault.CreateHttpClient();
 
         using var response = await http.GetAsync("secrets/workload-secret/?api-version=7.6", Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation);
 
@@ -33,9 +26,9 @@ public sealed class AuthenticationTests : IAsyncLifetime
     [Fact]
     public async Task TokenSignedWithAnotherIdentitysKeyIsRejectedWith401()
     {
-        using var http = _vault.CreateHttpClient();
+        using var http = Vault.CreateHttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, "secrets?api-version=7.6");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _vault.TokenFor("provisioner", signingKeyOf: "workload"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Vault.TokenFor("provisioner", signingKeyOf: "workload"));
 
         using var response = await http.SendAsync(request, Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation);
 
@@ -46,7 +39,7 @@ public sealed class AuthenticationTests : IAsyncLifetime
     [Fact]
     public async Task IdentityTheVaultDoesNotKnowIsRejectedWith401()
     {
-        using var http = _vault.CreateHttpClient();
+        using var http = Vault.CreateHttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, "secrets?api-version=7.6");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "not-a-token");
 
@@ -61,7 +54,7 @@ public sealed class AuthenticationTests : IAsyncLifetime
         using var http = new HttpClient { Timeout = InProcessVault.Timeout };
 
         await Assert.ThrowsAsync<HttpRequestException>(() =>
-            http.GetAsync($"http://localhost:{_vault.Port}/secrets?api-version=7.6", Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation));
+            http.GetAsync($"http://localhost:{Vault.Port}/secrets?api-version=7.6", Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation));
     }
 
     [Fact]
@@ -70,7 +63,7 @@ public sealed class AuthenticationTests : IAsyncLifetime
         using var http = new HttpClient { Timeout = InProcessVault.Timeout };
 
         var refused = await Assert.ThrowsAsync<HttpRequestException>(() =>
-            http.GetAsync($"https://localhost:{_vault.Port}/secrets?api-version=7.6", Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation));
+            http.GetAsync($"https://localhost:{Vault.Port}/secrets?api-version=7.6", Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation));
 
         Assert.IsType<System.Security.Authentication.AuthenticationException>(refused.InnerException);
     }

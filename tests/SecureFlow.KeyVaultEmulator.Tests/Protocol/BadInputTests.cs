@@ -7,21 +7,16 @@ using SecureFlow.KeyVaultEmulator.Tests.Infrastructure;
 namespace SecureFlow.KeyVaultEmulator.Tests.Protocol;
 
 /// <summary>Bad input gets Key Vault-shaped errors and leaves what is stored untouched.</summary>
-public sealed class BadInputTests : IAsyncLifetime
+public sealed class BadInputTests : VaultTest
 {
-    private InProcessVault _vault = null!;
     private SecretClient _secrets = null!;
 
-    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        _vault = await InProcessVault.StartAsync();
-        _secrets = _vault.SecretClient("provisioner");
+        await base.InitializeAsync();
+        _secrets = Vault.SecretClient("provisioner");
         await _secrets.SetSecretAsync("workload-secret", "original", Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation);
     }
-
-    public async ValueTask DisposeAsync() => await _vault.DisposeAsync();
 
     [Theory]
     [InlineData("{\"value\":")]
@@ -104,7 +99,7 @@ public sealed class BadInputTests : IAsyncLifetime
     [Fact]
     public async Task CertificateWithoutItsPrivateKeyIsRefused()
     {
-        using var issued = _vault.IssueCertificate("delta.secureflow.localhost");
+        using var issued = Vault.IssueCertificate("delta.secureflow.localhost");
         var body = $"{{\"value\":\"{Convert.ToBase64String(issued.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Cert))}\"}}";
 
         var (status, content) = await SendAsync(HttpMethod.Post, "certificates/edge-tls/import?api-version=7.6", body);
@@ -115,9 +110,9 @@ public sealed class BadInputTests : IAsyncLifetime
 
     private async Task<(HttpStatusCode Status, string Content)> SendAsync(HttpMethod method, string path, string? body)
     {
-        using var http = _vault.CreateHttpClient();
+        using var http = Vault.CreateHttpClient();
         using var request = new HttpRequestMessage(method, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _vault.TokenFor("provisioner"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Vault.TokenFor("provisioner"));
         if (body is not null)
         {
             request.Content = new StringContent(body, Encoding.UTF8, "application/json");

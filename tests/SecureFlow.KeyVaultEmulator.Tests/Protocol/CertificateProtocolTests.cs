@@ -5,21 +5,14 @@ using SecureFlow.KeyVaultEmulator.Tests.Infrastructure;
 namespace SecureFlow.KeyVaultEmulator.Tests.Protocol;
 
 /// <summary>The unmodified CertificateClient against the emulator: import, get, versions, policy, create, download with the key.</summary>
-public sealed class CertificateProtocolTests : IAsyncLifetime
+public sealed class CertificateProtocolTests : VaultTest
 {
-    private InProcessVault _vault = null!;
-
-    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync() => _vault = await InProcessVault.StartAsync();
-
-    public async ValueTask DisposeAsync() => await _vault.DisposeAsync();
 
     [Fact]
     public async Task ImportedPfxDownloadsWithItsPrivateKey()
     {
-        using var issued = _vault.IssueCertificate("delta.secureflow.localhost");
-        var client = _vault.CertificateClient("provisioner");
+        using var issued = Vault.IssueCertificate("delta.secureflow.localhost");
+        var client = Vault.CertificateClient("provisioner");
 
         var imported = (await client.ImportCertificateAsync(new ImportCertificateOptions("edge-tls", issued.Export(X509ContentType.Pkcs12)), Cancellation)
             .WaitAsync(InProcessVault.Timeout, Cancellation)).Value;
@@ -28,8 +21,8 @@ public sealed class CertificateProtocolTests : IAsyncLifetime
         Assert.Equal(issued.Thumbprint, downloaded.Thumbprint);
         Assert.True(downloaded.HasPrivateKey);
         Assert.Equal(issued.GetRSAPublicKey()!.ExportSubjectPublicKeyInfo(), downloaded.GetRSAPrivateKey()!.ExportSubjectPublicKeyInfo());
-        Assert.Equal(new Uri(_vault.VaultUri, "secrets/edge-tls/" + imported.Properties.Version), imported.SecretId);
-        Assert.Equal(new Uri(_vault.VaultUri, "keys/edge-tls/" + imported.Properties.Version), imported.KeyId);
+        Assert.Equal(new Uri(Vault.VaultUri, "secrets/edge-tls/" + imported.Properties.Version), imported.SecretId);
+        Assert.Equal(new Uri(Vault.VaultUri, "keys/edge-tls/" + imported.Properties.Version), imported.KeyId);
         Assert.Equal(issued.GetCertHash(), imported.Properties.X509Thumbprint);
         Assert.Equal(issued.RawData, imported.Cer);
         Assert.Equal(CertificateContentType.Pkcs12, imported.Policy.ContentType);
@@ -38,9 +31,9 @@ public sealed class CertificateProtocolTests : IAsyncLifetime
     [Fact]
     public async Task ImportedPemDownloadsWithItsPrivateKey()
     {
-        using var issued = _vault.IssueCertificate("*.aks-ingress.secureflow.localhost");
+        using var issued = Vault.IssueCertificate("*.aks-ingress.secureflow.localhost");
         var pem = issued.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem() + "\n" + issued.ExportCertificatePem();
-        var client = _vault.CertificateClient("provisioner");
+        var client = Vault.CertificateClient("provisioner");
         var options = new ImportCertificateOptions("ingress-tls", System.Text.Encoding.ASCII.GetBytes(pem))
         {
             Policy = new CertificatePolicy(WellKnownIssuerNames.Unknown, "CN=*.aks-ingress.secureflow.localhost") { ContentType = CertificateContentType.Pem },
@@ -56,9 +49,9 @@ public sealed class CertificateProtocolTests : IAsyncLifetime
     [Fact]
     public async Task EachImportIsANewVersionAndTheOldOneStaysReadable()
     {
-        using var first = _vault.IssueCertificate("delta.secureflow.localhost");
-        using var second = _vault.IssueCertificate("delta.secureflow.localhost");
-        var client = _vault.CertificateClient("provisioner");
+        using var first = Vault.IssueCertificate("delta.secureflow.localhost");
+        using var second = Vault.IssueCertificate("delta.secureflow.localhost");
+        var client = Vault.CertificateClient("provisioner");
         var v1 = (await client.ImportCertificateAsync(new ImportCertificateOptions("edge-tls", first.Export(X509ContentType.Pkcs12)), Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation)).Value;
         await client.ImportCertificateAsync(new ImportCertificateOptions("edge-tls", second.Export(X509ContentType.Pkcs12)), Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation);
 
@@ -76,7 +69,7 @@ public sealed class CertificateProtocolTests : IAsyncLifetime
     [Fact]
     public async Task SelfIssuedCertificateIsCreatedThroughTheOperationAndDownloads()
     {
-        var client = _vault.CertificateClient("provisioner");
+        var client = Vault.CertificateClient("provisioner");
         var policy = new CertificatePolicy(WellKnownIssuerNames.Self, "CN=created.secureflow.localhost", new SubjectAlternativeNames { DnsNames = { "created.secureflow.localhost" } })
         {
             KeySize = 2048,
@@ -95,7 +88,7 @@ public sealed class CertificateProtocolTests : IAsyncLifetime
     public async Task MissingCertificateAnswers404CertificateNotFound()
     {
         var missing = await Assert.ThrowsAsync<Azure.RequestFailedException>(() =>
-            _vault.CertificateClient("provisioner").GetCertificateAsync("absent", Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation));
+            Vault.CertificateClient("provisioner").GetCertificateAsync("absent", Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation));
 
         Assert.Equal(404, missing.Status);
         Assert.Equal("CertificateNotFound", missing.ErrorCode);

@@ -7,20 +7,13 @@ using SecureFlow.KeyVaultEmulator.Tests.Infrastructure;
 namespace SecureFlow.KeyVaultEmulator.Tests.Protocol;
 
 /// <summary>The unmodified SecretClient against the emulator: challenge authentication, then every operation it uses.</summary>
-public sealed class SecretProtocolTests : IAsyncLifetime
+public sealed class SecretProtocolTests : VaultTest
 {
-    private InProcessVault _vault = null!;
-
-    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync() => _vault = await InProcessVault.StartAsync();
-
-    public async ValueTask DisposeAsync() => await _vault.DisposeAsync();
 
     [Fact]
     public async Task SecretClientSetsThenGetsTheLatestAndEachVersion()
     {
-        var client = _vault.SecretClient("provisioner");
+        var client = Vault.SecretClient("provisioner");
 
         var first = (await client.SetSecretAsync("workload-secret", "first value", Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation)).Value;
         var second = (await client.SetSecretAsync("workload-secret", "second value", Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation)).Value;
@@ -30,7 +23,7 @@ public sealed class SecretProtocolTests : IAsyncLifetime
         Assert.Equal("second value", latest.Value);
         Assert.Equal(second.Properties.Version, latest.Properties.Version);
         Assert.Equal("first value", older.Value);
-        Assert.Equal(new Uri(_vault.VaultUri, $"secrets/workload-secret/{second.Properties.Version}"), latest.Id);
+        Assert.Equal(new Uri(Vault.VaultUri, $"secrets/workload-secret/{second.Properties.Version}"), latest.Id);
         Assert.Equal(32, latest.Properties.Version.Length);
         Assert.True(latest.Properties.UpdatedOn > DateTimeOffset.UtcNow.AddMinutes(-1));
     }
@@ -38,7 +31,7 @@ public sealed class SecretProtocolTests : IAsyncLifetime
     [Fact]
     public async Task SecretClientListsSecretsAndVersionsWithoutTheirValues()
     {
-        var client = _vault.SecretClient("provisioner");
+        var client = Vault.SecretClient("provisioner");
         await client.SetSecretAsync("one", "1", Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation);
         await client.SetSecretAsync("two", "2a", Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation);
         await client.SetSecretAsync("two", "2b", Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation);
@@ -48,13 +41,13 @@ public sealed class SecretProtocolTests : IAsyncLifetime
 
         Assert.Equal(["one", "two"], names.Order());
         Assert.Equal(2, versions.Count);
-        Assert.All(versions, version => Assert.Equal(new Uri(_vault.VaultUri, "secrets/two/" + version.Version), version.Id));
+        Assert.All(versions, version => Assert.Equal(new Uri(Vault.VaultUri, "secrets/two/" + version.Version), version.Id));
     }
 
     [Fact]
     public async Task UpdatingPropertiesChangesContentTypeAndTagsButKeepsTheValue()
     {
-        var client = _vault.SecretClient("provisioner");
+        var client = Vault.SecretClient("provisioner");
         var secret = (await client.SetSecretAsync("workload-secret", "kept", Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation)).Value;
         secret.Properties.ContentType = "text/plain";
         secret.Properties.Tags["owner"] = "workload";
@@ -70,7 +63,7 @@ public sealed class SecretProtocolTests : IAsyncLifetime
     [Fact]
     public async Task DeletedSecretIsGoneAndAGetAnswers404SecretNotFound()
     {
-        var client = _vault.SecretClient("provisioner");
+        var client = Vault.SecretClient("provisioner");
         await client.SetSecretAsync("short-lived", "value", Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation);
 
         var operation = await client.StartDeleteSecretAsync("short-lived", Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation);
@@ -85,10 +78,10 @@ public sealed class SecretProtocolTests : IAsyncLifetime
     [Fact]
     public async Task LatestVersionIsServedAtTheSecretPathWithATrailingSlash()
     {
-        await _vault.SecretClient("provisioner").SetSecretAsync("workload-secret", "latest", Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation);
-        using var http = _vault.CreateHttpClient();
+        await Vault.SecretClient("provisioner").SetSecretAsync("workload-secret", "latest", Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation);
+        using var http = Vault.CreateHttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, "secrets/workload-secret/?api-version=7.6");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _vault.TokenFor("workload"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Vault.TokenFor("workload"));
 
         using var response = await http.SendAsync(request, Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation);
 
@@ -99,13 +92,13 @@ public sealed class SecretProtocolTests : IAsyncLifetime
     [Fact]
     public async Task SettingASecretThatBacksACertificateAnswers409Conflict()
     {
-        using var certificate = _vault.IssueCertificate("delta.secureflow.localhost");
-        await _vault.CertificateClient("provisioner")
+        using var certificate = Vault.IssueCertificate("delta.secureflow.localhost");
+        await Vault.CertificateClient("provisioner")
             .ImportCertificateAsync(new Azure.Security.KeyVault.Certificates.ImportCertificateOptions("edge-tls", certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12)), Cancellation)
             .WaitAsync(InProcessVault.Timeout, Cancellation);
 
         var conflict = await Assert.ThrowsAsync<RequestFailedException>(() =>
-            _vault.SecretClient("provisioner").SetSecretAsync("edge-tls", "overwrite", Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation));
+            Vault.SecretClient("provisioner").SetSecretAsync("edge-tls", "overwrite", Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation));
 
         Assert.Equal(409, conflict.Status);
         Assert.Equal("Conflict", conflict.ErrorCode);

@@ -6,28 +6,21 @@ using SecureFlow.KeyVaultEmulator.Tests.Infrastructure;
 namespace SecureFlow.KeyVaultEmulator.Tests.Storage;
 
 /// <summary>The vault's contents survive a restart, a write interrupted by a kill, and stay private to the user.</summary>
-public sealed class PersistenceTests : IAsyncLifetime
+public sealed class PersistenceTests : VaultTest
 {
-    private InProcessVault _vault = null!;
-
-    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync() => _vault = await InProcessVault.StartAsync();
-
-    public async ValueTask DisposeAsync() => await _vault.DisposeAsync();
 
     [Fact]
     public async Task SecretsAndCertificatesSurviveARestart()
     {
-        using var issued = _vault.IssueCertificate("delta.secureflow.localhost");
-        var set = (await _vault.SecretClient("provisioner").SetSecretAsync("workload-secret", "persisted", Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation)).Value;
-        await _vault.CertificateClient("provisioner").ImportCertificateAsync(new ImportCertificateOptions("edge-tls", issued.Export(X509ContentType.Pkcs12)), Cancellation)
+        using var issued = Vault.IssueCertificate("delta.secureflow.localhost");
+        var set = (await Vault.SecretClient("provisioner").SetSecretAsync("workload-secret", "persisted", Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation)).Value;
+        await Vault.CertificateClient("provisioner").ImportCertificateAsync(new ImportCertificateOptions("edge-tls", issued.Export(X509ContentType.Pkcs12)), Cancellation)
             .WaitAsync(InProcessVault.Timeout, Cancellation);
 
-        await _vault.RestartAsync();
+        await Vault.RestartAsync();
 
-        var secret = (await _vault.SecretClient("workload").GetSecretAsync("workload-secret", cancellationToken: Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation)).Value;
-        using var certificate = (await _vault.CertificateClient("edge").DownloadCertificateAsync("edge-tls", cancellationToken: Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation)).Value;
+        var secret = (await Vault.SecretClient("workload").GetSecretAsync("workload-secret", cancellationToken: Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation)).Value;
+        using var certificate = (await Vault.CertificateClient("edge").DownloadCertificateAsync("edge-tls", cancellationToken: Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation)).Value;
         Assert.Equal("persisted", secret.Value);
         Assert.Equal(set.Properties.Version, secret.Properties.Version);
         Assert.Equal(issued.Thumbprint, certificate.Thumbprint);
@@ -37,15 +30,15 @@ public sealed class PersistenceTests : IAsyncLifetime
     [Fact]
     public async Task AWriteInterruptedByAKillLeavesThePreviousContents()
     {
-        await _vault.SecretClient("provisioner").SetSecretAsync("workload-secret", "before the kill", Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation);
-        await _vault.StopAsync();
+        await Vault.SecretClient("provisioner").SetSecretAsync("workload-secret", "before the kill", Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation);
+        await Vault.StopAsync();
 
         // What a kill between writing the temporary file and renaming it leaves behind: a partial temporary file.
-        var partial = Path.Combine(_vault.DataDirectory, VaultStore.FileName + ".0123456789abcdef.tmp");
+        var partial = Path.Combine(Vault.DataDirectory, VaultStore.FileName + ".0123456789abcdef.tmp");
         await File.WriteAllTextAsync(partial, "{\"Secrets\":{\"workload-secret\":[{\"Vers", Cancellation);
-        await _vault.RestartAsync();
+        await Vault.RestartAsync();
 
-        var secret = (await _vault.SecretClient("workload").GetSecretAsync("workload-secret", cancellationToken: Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation)).Value;
+        var secret = (await Vault.SecretClient("workload").GetSecretAsync("workload-secret", cancellationToken: Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation)).Value;
         Assert.Equal("before the kill", secret.Value);
         Assert.False(File.Exists(partial));
     }
@@ -53,13 +46,13 @@ public sealed class PersistenceTests : IAsyncLifetime
     [Fact]
     public async Task AnUnreadableDataFileStopsTheVaultInsteadOfStartingEmpty()
     {
-        await _vault.SecretClient("provisioner").SetSecretAsync("workload-secret", "kept", Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation);
-        await _vault.StopAsync();
-        var path = Path.Combine(_vault.DataDirectory, VaultStore.FileName);
+        await Vault.SecretClient("provisioner").SetSecretAsync("workload-secret", "kept", Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation);
+        await Vault.StopAsync();
+        var path = Path.Combine(Vault.DataDirectory, VaultStore.FileName);
         var original = await File.ReadAllBytesAsync(path, Cancellation);
         await File.WriteAllTextAsync(path, "{ not json", Cancellation);
 
-        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => _vault.RestartAsync());
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => Vault.RestartAsync());
 
         Assert.Contains("could not be read", failure.Message, StringComparison.Ordinal);
         Assert.Equal("{ not json", await File.ReadAllTextAsync(path, Cancellation));
@@ -69,7 +62,7 @@ public sealed class PersistenceTests : IAsyncLifetime
     [Fact]
     public async Task TheDataFileIsReadableByTheUserOnly()
     {
-        await _vault.SecretClient("provisioner").SetSecretAsync("workload-secret", "private", Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation);
+        await Vault.SecretClient("provisioner").SetSecretAsync("workload-secret", "private", Cancellation).WaitAsync(InProcessVault.Timeout, Cancellation);
 
         if (OperatingSystem.IsWindows())
         {
@@ -77,7 +70,7 @@ public sealed class PersistenceTests : IAsyncLifetime
         }
         else
         {
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_vault.DataDirectory, VaultStore.FileName)));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(Vault.DataDirectory, VaultStore.FileName)));
         }
     }
 }
