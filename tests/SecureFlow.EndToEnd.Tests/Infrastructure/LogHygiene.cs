@@ -15,11 +15,16 @@ public static partial class LogHygiene
             Assert.DoesNotContain(lines, line => line.Contains(secret, StringComparison.Ordinal));
             Assert.DoesNotContain(lines, line => line.Contains("PRIVATE KEY", StringComparison.Ordinal));
 
-            // Keys, PFX files and tokens are long base64 runs; nothing legitimate in a log line is.
+            // Keys and PFX files are long base64 runs; nothing legitimate in a log line is. Nor is a bearer token.
             Assert.DoesNotContain(lines, line => LongBase64().IsMatch(line));
+            Assert.DoesNotContain(lines, line => LocalToken().IsMatch(line));
         }
     }
 
     [GeneratedRegex("[A-Za-z0-9+/=_-]{200,}")]
     private static partial Regex LongBase64();
+
+    /// <summary>A local identity token: base64url claims (a JSON object starting with "Sub") and a 32-byte signature.</summary>
+    [GeneratedRegex("eyJTdWIi[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]{43}")]
+    private static partial Regex LocalToken();
 }
