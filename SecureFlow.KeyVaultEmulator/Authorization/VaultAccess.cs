@@ -3,7 +3,7 @@ using SecureFlow.KeyVaultEmulator.Apis;
 namespace SecureFlow.KeyVaultEmulator.Authorization;
 
 /// <summary>The per-request check every endpoint makes before it reads or changes anything.</summary>
-public static class VaultAccess
+public static partial class VaultAccess
 {
     /// <summary>Null when <paramref name="name"/> is a valid object name and the caller may do <paramref name="action"/> on it; otherwise the 400 or 403.</summary>
     public static IResult? Refuse(HttpContext context, VaultAction action, string name) =>
@@ -21,6 +21,11 @@ public static class VaultAccess
             return null;
         }
 
-        return KeyVaultError.ForbiddenByRbac(identity, RoleBasedAccess.DataActionName(action), context.Request.Path);
+        var dataAction = RoleBasedAccess.DataActionName(action);
+        LogDenied(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(VaultAccess)), identity, dataAction, objectName ?? "(vault)");
+        return KeyVaultError.ForbiddenByRbac(identity, dataAction, context.Request.Path);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Denied {Identity}: no role assignment grants {DataAction} on {ObjectName}")]
+    private static partial void LogDenied(ILogger logger, string identity, string dataAction, string objectName);
 }
