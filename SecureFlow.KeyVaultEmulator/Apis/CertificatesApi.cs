@@ -27,12 +27,7 @@ public static class CertificatesApi
 
     private static async Task<IResult> ImportAsync(HttpContext context, string name, VaultStore store)
     {
-        if (VaultAccess.Refuse(context, VaultAction.WriteCertificate, name) is { } refused)
-        {
-            return refused;
-        }
-
-        var (body, error) = await JsonBody.ReadAsync(context.Request);
+        var (body, error) = await JsonBody.ReadAuthorizedAsync(context, VaultAction.WriteCertificate, name);
         if (body is null)
         {
             return error!;
@@ -49,12 +44,7 @@ public static class CertificatesApi
 
     private static async Task<IResult> CreateAsync(HttpContext context, string name, VaultStore store)
     {
-        if (VaultAccess.Refuse(context, VaultAction.WriteCertificate, name) is { } refused)
-        {
-            return refused;
-        }
-
-        var (body, error) = await JsonBody.ReadAsync(context.Request);
+        var (body, error) = await JsonBody.ReadAuthorizedAsync(context, VaultAction.WriteCertificate, name);
         if (body is null)
         {
             return error!;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SecureFlow.KeyVaultEmulator.Authorization;
 
 namespace SecureFlow.KeyVaultEmulator.Apis;
 
@@ -8,6 +9,10 @@ public static class JsonBody
 {
     /// <summary>The largest request body the vault reads (a PFX with a chain fits easily).</summary>
     public const long MaxBytes = 256 * 1024;
+
+    /// <summary>The body of a request that changes <paramref name="name"/>, once the name and the caller's grants are checked.</summary>
+    public static async Task<(JsonObject? Body, IResult? Error)> ReadAuthorizedAsync(HttpContext context, VaultAction action, string name) =>
+        VaultAccess.Refuse(context, action, name) is { } refused ? (null, refused) : await ReadAsync(context.Request);
 
     public static async Task<(JsonObject? Body, IResult? Error)> ReadAsync(HttpRequest request)
     {

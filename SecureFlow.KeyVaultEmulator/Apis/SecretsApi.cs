@@ -26,12 +26,7 @@ public static class SecretsApi
 
     private static async Task<IResult> SetAsync(HttpContext context, string name, VaultStore store)
     {
-        if (VaultAccess.Refuse(context, VaultAction.WriteSecret, name) is { } refused)
-        {
-            return refused;
-        }
-
-        var (body, error) = await JsonBody.ReadAsync(context.Request);
+        var (body, error) = await JsonBody.ReadAuthorizedAsync(context, VaultAction.WriteSecret, name);
         if (body is null)
         {
             return error!;
@@ -110,12 +105,7 @@ public static class SecretsApi
 
     private static async Task<IResult> UpdateAsync(HttpContext context, string name, string? version, VaultStore store)
     {
-        if (VaultAccess.Refuse(context, VaultAction.WriteSecret, name) is { } refused)
-        {
-            return refused;
-        }
-
-        var (body, error) = await JsonBody.ReadAsync(context.Request);
+        var (body, error) = await JsonBody.ReadAuthorizedAsync(context, VaultAction.WriteSecret, name);
         if (body is null)
         {
             return error!;
