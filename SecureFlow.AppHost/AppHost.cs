@@ -4,11 +4,15 @@ var builder = DistributedApplication.CreateBuilder(args);
 const string PublicHost = "delta.secureflow.localhost";
 const string WorkloadHost = "workload.aks-ingress.secureflow.localhost";
 
-// Issued at start by the local development CA (kept per user: trust its root once, see README).
-var edgeCert = builder.AddCertificate("edge-tls", PublicHost);
-var ingressCert = builder.AddCertificate("ingress-tls", "*.aks-ingress.secureflow.localhost");
+// Every certificate and secret lives in Key Vault (locally the emulator; the development CA issues the certificates).
+var vault = builder.AddKeyVault("vault");
+var edgeCert = vault.AddCertificate("edge-tls", PublicHost);
+var ingressCert = vault.AddCertificate("ingress-tls", "*.aks-ingress.secureflow.localhost");
+var apiKey = vault.AddSecret("workload-api-key", builder.AddParameter("workload-api-key-value", new GenerateParameterDefault { MinLength = 32 }, secret: true));
 
+// The workload reads its own secret, with its own identity, and nothing else in the vault.
 var workload = builder.AddProject<Projects.SecureFlow_Workload>("workload")
+    .WithKeyVaultAccess(vault, KeyVaultRole.SecretsUser, apiKey)
     .WithEgressTo("api.example.org");
 
 // The in-cluster ingress: terminates TLS with the wildcard certificate, routes by host to the workload over HTTP.

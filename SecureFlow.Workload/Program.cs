@@ -3,10 +3,15 @@ using SecureFlow.Workload.Apis;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+if (builder.Configuration.HasKeyVault())
+{
+    builder.AddKeyVaultClients();
+}
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapFlowApi();
+app.MapSecretApi();
 
 app.Run();

@@ -2,11 +2,18 @@ namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>
 /// A TLS server certificate in the app model: its name and the DNS names it covers. In run mode the local
-/// development CA issues it at start and writes it as PEM files (<see cref="Files"/>), the shape a CSI mount has.
+/// development CA issues it at start and writes it as PEM files (<see cref="Files"/>), the shape a CSI mount has;
+/// a certificate of a <see cref="Vault"/> is then imported into that vault, where the gateways read it.
 /// </summary>
 public sealed class CertificateResource(string name, IReadOnlyList<string> dnsNames) : Resource(name)
 {
     public IReadOnlyList<string> DnsNames { get; } = dnsNames;
+
+    /// <summary>The vault that holds the certificate (and the root it chains to), or null for files only.</summary>
+    public KeyVaultResource? Vault { get; internal set; }
+
+    /// <summary>The vault secret that holds the root this certificate chains to: what a client of its hop trusts.</summary>
+    public string TrustRootSecretName => Name + "-root";
 
     /// <summary>The issued certificate's files; set when the app starts in run mode.</summary>
     public IssuedCertificateFiles? Files { get; internal set; }

@@ -11,13 +11,10 @@ public static class CertificateResourceExtensions
     public const string CertificateAuthorityDirectoryKey = "SecureFlow:DevelopmentCA:Directory";
 
     /// <summary>
-    /// Adds a TLS server certificate for <paramref name="dnsNames"/>. In run mode the local development CA issues it
-    /// when the app starts; a gateway serves it through <c>WithCertificate</c>.
-    /// <code>
-    /// var edgeCert = builder.AddCertificate("edge-tls", "delta.secureflow.localhost");
-    /// </code>
+    /// Adds a TLS server certificate for <paramref name="dnsNames"/> that the development CA issues when the app starts
+    /// in run mode. The model's certificates are a vault's (<c>vault.AddCertificate</c>); this is the shared part.
     /// </summary>
-    public static IResourceBuilder<CertificateResource> AddCertificate(
+    internal static IResourceBuilder<CertificateResource> AddIssuedCertificate(
         this IDistributedApplicationBuilder builder, [ResourceName] string name, params string[] dnsNames)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -42,14 +39,17 @@ public static class CertificateResourceExtensions
             .ExcludeFromManifest();
     }
 
+    /// <summary>The development CA this AppHost issues with (created on first run, kept per user).</summary>
+    internal static DevelopmentCertificateAuthority OpenAuthority(IDistributedApplicationBuilder builder) =>
+        DevelopmentCertificateAuthority.LoadOrCreate(builder.Configuration[CertificateAuthorityDirectoryKey] ?? DevelopmentCertificateAuthority.DefaultDirectory);
+
     /// <summary>
     /// Run mode only: the development CA (created on first run, kept per user) issues every certificate of the
     /// model into a folder private to this run, removed when the AppHost stops.
     /// </summary>
     private static async Task IssueAllAsync(IDistributedApplicationBuilder builder, BeforeStartEvent startEvent)
     {
-        var directory = builder.Configuration[CertificateAuthorityDirectoryKey] ?? DevelopmentCertificateAuthority.DefaultDirectory;
-        using var authority = DevelopmentCertificateAuthority.LoadOrCreate(directory);
+        using var authority = OpenAuthority(builder);
         var runDirectory = Directory.CreateTempSubdirectory("secureflow-certificates-").FullName;
         startEvent.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()
             .ApplicationStopped.Register(() => Directory.Delete(runDirectory, recursive: true));

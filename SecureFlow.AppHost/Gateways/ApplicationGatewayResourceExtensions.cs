@@ -39,6 +39,9 @@ public static class ApplicationGatewayResourceExtensions
         }
 
         builder.Resource.Routes.Add(new GatewayRoute(ingress.Resource.Name, publicHosts, ingress.Resource, "https", backendHost, certificate));
+
+        // Like Application Gateway's trustedRootCertificates: the edge reads the backend's root from the vault, and only that.
+        certificate.Vault?.Grant(builder.Resource.Name, KeyVaultRole.SecretsUser, certificate.TrustRootSecretName);
         return builder
             .WithReference(ingress.Resource.HttpsEndpoint)
             .WaitFor(ingress);

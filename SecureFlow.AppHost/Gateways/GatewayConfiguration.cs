@@ -12,10 +12,11 @@ internal static class GatewayConfiguration
 {
     /// <param name="gateway">The gateway resource.</param>
     /// <param name="environment">Receives the variables, in a stable order.</param>
-    /// <param name="filesOf">Where a certificate's PEM files are (issued locally, or mounted from Key Vault).</param>
+    /// <param name="filesOf">Where a certificate's PEM files are (issued locally, or mounted from Key Vault by the CSI
+    /// driver), or null when the gateway reads the certificate from Key Vault itself.</param>
     /// <param name="hostName">A model host name as the target environment spells it.</param>
     public static void Write(
-        GatewayResource gateway, IDictionary<string, object> environment, Func<CertificateResource, IssuedCertificateFiles> filesOf, Func<string, string> hostName)
+        GatewayResource gateway, IDictionary<string, object> environment, Func<CertificateResource, IssuedCertificateFiles?> filesOf, Func<string, string> hostName)
     {
         environment["Gateway__Name"] = gateway.Name;
         environment["Gateway__Hsts"] = gateway.SendsHsts.ToString();
@@ -38,9 +39,18 @@ internal static class GatewayConfiguration
 
         foreach (var certificate in gateway.Certificates)
         {
-            var files = filesOf(certificate);
-            environment[$"Gateway__Certificates__{certificate.Name}__CertificatePath"] = files.CertificatePath;
-            environment[$"Gateway__Certificates__{certificate.Name}__KeyPath"] = files.KeyPath;
+            if (filesOf(certificate) is { } files)
+            {
+                environment[$"Gateway__Certificates__{certificate.Name}__CertificatePath"] = files.CertificatePath;
+                environment[$"Gateway__Certificates__{certificate.Name}__KeyPath"] = files.KeyPath;
+            }
+            else
+            {
+                var vault = certificate.Vault ?? throw new InvalidOperationException($"Certificate '{certificate.Name}' has neither files nor a vault.");
+                environment[$"Gateway__Certificates__{certificate.Name}__FromKeyVault"] = bool.TrueString;
+                environment["Gateway__CertificateRefreshInterval"] = vault.CertificateRefreshInterval.ToString("c", CultureInfo.InvariantCulture);
+                KeyVaultResourceExtensions.WriteClientConfiguration(vault, gateway.Name, environment);
+            }
         }
 
         foreach (var route in gateway.Routes)
@@ -65,7 +75,14 @@ internal static class GatewayConfiguration
 
             if (route.DestinationCertificate is { } certificate)
             {
-                environment[$"{clusterKey}__Metadata__TrustedRootCertificatePath"] = filesOf(certificate).IssuerCertificatePath;
+                if (filesOf(certificate) is { } files)
+                {
+                    environment[$"{clusterKey}__Metadata__TrustedRootCertificatePath"] = files.IssuerCertificatePath;
+                }
+                else
+                {
+                    environment[$"{clusterKey}__Metadata__TrustedRootSecretName"] = certificate.TrustRootSecretName;
+                }
             }
         }
     }

@@ -32,7 +32,15 @@ public static class GatewayResourceExtensions
         ArgumentNullException.ThrowIfNull(certificate);
 
         builder.Resource.Certificates.Add(certificate.Resource);
-        return builder.WithRelationship(certificate.Resource, "Certificate");
+        builder.WithRelationship(certificate.Resource, "Certificate");
+        if (certificate.Resource.Vault is not { } vault)
+        {
+            return builder;
+        }
+
+        // The gateway's own identity may read this certificate (with its key) and nothing else of it.
+        vault.Grant(builder.Resource.Name, KeyVaultRole.CertificateUser, certificate.Resource.Name);
+        return builder.WaitFor(builder.ApplicationBuilder.CreateResourceBuilder(vault));
     }
 
     /// <summary>Creates a gateway process: SecureFlow.Gateway with a TLS listener, a management listener and the model's configuration.</summary>
@@ -51,10 +59,12 @@ public static class GatewayResourceExtensions
             .WithUrlForEndpoint(GatewayResource.HttpsEndpointName, url => url.Url = WithPublicHost(url.Url, gateway))
             .WithEnvironment(context =>
             {
-                // Certificates are issued only in run mode; publish mode writes the gateway's configuration into its Deployment.
+                // Run mode: vault certificates come from the vault, others from the files the development CA wrote.
+                // Publish mode writes the gateway's configuration into its Deployment instead (CSI-mounted files).
                 if (context.ExecutionContext.IsRunMode)
                 {
-                    GatewayConfiguration.Write(gateway, context.EnvironmentVariables, certificate => certificate.RequireFiles(), host => host);
+                    GatewayConfiguration.Write(
+                        gateway, context.EnvironmentVariables, certificate => certificate.Vault is null ? certificate.RequireFiles() : null, host => host);
                 }
             });
     }

@@ -22,6 +22,9 @@ public sealed class SniCertificateSelector
         _certificates.SelectMany(entry => entry.Certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>()
             .SelectMany(san => san.EnumerateDnsNames()));
 
+    /// <summary>The thumbprints of the certificates served now.</summary>
+    public IEnumerable<string> Thumbprints => _certificates.Select(entry => entry.Certificate.Thumbprint);
+
     /// <summary>Serves <paramref name="certificates"/> to every handshake from now on.</summary>
     public void Replace(IReadOnlyList<X509Certificate2> certificates)
     {

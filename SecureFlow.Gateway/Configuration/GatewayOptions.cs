@@ -17,6 +17,12 @@ public sealed class GatewayOptions
     /// <summary>The certificates this hop serves, chosen by the SNI name of each handshake.</summary>
     public Dictionary<string, CertificateFileOptions> Certificates { get; set; } = [];
 
+    /// <summary>
+    /// How often the certificates are read again (new Key Vault versions, changed files). Application Gateway polls
+    /// Key Vault every 4 hours; the model sets a much shorter interval locally.
+    /// </summary>
+    public TimeSpan CertificateRefreshInterval { get; set; } = TimeSpan.FromHours(4);
+
     /// <summary>Send Strict-Transport-Security (the public edge does; an internal hop has no browser clients).</summary>
     public bool Hsts { get; set; }
 
@@ -38,9 +44,15 @@ public sealed class ListenerOptions
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }
 
-/// <summary>A certificate and its private key as PEM files: the shape the Secrets Store CSI driver mounts.</summary>
+/// <summary>
+/// A certificate and its private key: from Key Vault (<see cref="FromKeyVault"/>, downloaded with the gateway's own
+/// identity) or as PEM files, the shape the Secrets Store CSI driver mounts.
+/// </summary>
 public sealed class CertificateFileOptions
 {
+    /// <summary>Download the Key Vault certificate of this entry's name, with its private key.</summary>
+    public bool FromKeyVault { get; set; }
+
     public string CertificatePath { get; set; } = "";
 
     public string KeyPath { get; set; } = "";

@@ -26,8 +26,19 @@ public static partial class GatewayExtensions
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName);
         services.AddOptions<TlsPolicyOptions>().BindConfiguration(TlsPolicyOptions.SectionName);
         services.AddSingleton(provider => KestrelTlsPolicy.FromOptions(provider.GetRequiredService<IOptions<TlsPolicyOptions>>().Value));
-        services.AddSingleton<IServerCertificateSource, FileCertificateSource>();
+        if (builder.Configuration.HasKeyVault())
+        {
+            // The gateway's own identity reads its certificates (and the edge its backend's trusted root) from the vault.
+            builder.AddKeyVaultClients();
+            services.AddSingleton<IServerCertificateSource, KeyVaultCertificateSource>();
+        }
+        else
+        {
+            services.AddSingleton<IServerCertificateSource, FileCertificateSource>();
+        }
+
         services.AddSingleton<SniCertificateSelector>();
+        services.AddHostedService<CertificateRefreshService>();
         services.AddSingleton<GatewayTlsPolicy>();
         services.AddSingleton<GatewayMetrics>();
         services.AddWaf(builder.Configuration);
@@ -37,7 +48,7 @@ public static partial class GatewayExtensions
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddServiceDiscoveryDestinationResolver()
             .AddTransforms<HopRecordTransformProvider>();
-        services.AddSingleton<IForwarderHttpClientFactory, TrustedRootForwarderHttpClientFactory>();
+        services.AddSingleton<IForwarderHttpClientFactory>(provider => new TrustedRootForwarderHttpClientFactory(provider));
 
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {

@@ -1,17 +1,22 @@
 using System.Security.Cryptography.X509Certificates;
+using Azure;
+using Azure.Security.KeyVault.Secrets;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace SecureFlow.Gateway.Forwarder;
 
 /// <summary>
-/// Re-encryption to the next hop trusts exactly the root the model names for that cluster (cluster metadata
-/// <see cref="TrustedRootMetadataKey"/>: a PEM file), as Application Gateway's <c>trustedRootCertificates</c> do: the
-/// system store is not consulted, so a certificate from any other CA, or for another name, fails the request with
-/// 502. A cluster without the key uses the system's trust.
+/// Re-encryption to the next hop trusts exactly the root the model names for that cluster, as Application Gateway's
+/// <c>trustedRootCertificates</c> do: a Key Vault secret holding the PEM root (cluster metadata
+/// <see cref="TrustedRootSecretMetadataKey"/>, read with the gateway's own identity) or a PEM file
+/// (<see cref="TrustedRootMetadataKey"/>). The system store is not consulted, so a certificate from any other CA, or
+/// for another name, fails the request with 502. A cluster without either key uses the system's trust.
 /// </summary>
-internal sealed class TrustedRootForwarderHttpClientFactory : ForwarderHttpClientFactory
+internal sealed class TrustedRootForwarderHttpClientFactory(IServiceProvider services) : ForwarderHttpClientFactory
 {
     public const string TrustedRootMetadataKey = "TrustedRootCertificatePath";
+
+    public const string TrustedRootSecretMetadataKey = "TrustedRootSecretName";
 
     protected override void ConfigureHandler(ForwarderHttpClientContext context, SocketsHttpHandler handler)
     {
@@ -19,7 +24,16 @@ internal sealed class TrustedRootForwarderHttpClientFactory : ForwarderHttpClien
         ArgumentNullException.ThrowIfNull(handler);
 
         base.ConfigureHandler(context, handler);
-        if (context.NewMetadata?.TryGetValue(TrustedRootMetadataKey, out var path) is not true)
+        X509Certificate2 root;
+        if (context.NewMetadata?.TryGetValue(TrustedRootSecretMetadataKey, out var secretName) is true)
+        {
+            root = ReadRootFromVault(context.ClusterId, secretName);
+        }
+        else if (context.NewMetadata?.TryGetValue(TrustedRootMetadataKey, out var path) is true)
+        {
+            root = LoadRoot(context.ClusterId, path);
+        }
+        else
         {
             return;
         }
@@ -31,8 +45,23 @@ internal sealed class TrustedRootForwarderHttpClientFactory : ForwarderHttpClien
             // The local CA publishes no revocation list; Application Gateway does not check backend revocation either.
             RevocationMode = X509RevocationMode.NoCheck,
         };
-        chainPolicy.CustomTrustStore.Add(LoadRoot(context.ClusterId, path));
+        chainPolicy.CustomTrustStore.Add(root);
         handler.SslOptions.CertificateChainPolicy = chainPolicy;
+    }
+
+    private X509Certificate2 ReadRootFromVault(string clusterId, string secretName)
+    {
+        var client = services.GetService(typeof(SecretClient)) as SecretClient ?? throw new InvalidOperationException(
+            $"Cluster '{clusterId}' trusts the root in Key Vault secret '{secretName}', but the gateway has no vault: set KeyVault:Uri.");
+        try
+        {
+            return X509Certificate2.CreateFromPem(client.GetSecret(secretName).Value.Value);
+        }
+        catch (Exception exception) when (exception is RequestFailedException or System.Security.Cryptography.CryptographicException or HttpRequestException)
+        {
+            throw new InvalidOperationException(
+                $"Cluster '{clusterId}': the trusted root in Key Vault secret '{secretName}' could not be read: {exception.Message}", exception);
+        }
     }
 
     private static X509Certificate2 LoadRoot(string clusterId, string path)

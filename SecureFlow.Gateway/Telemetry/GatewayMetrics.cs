@@ -20,6 +20,8 @@ public sealed class GatewayMetrics
     private readonly Counter<long> _wafInspected;
     private readonly Counter<long> _wafBlocked;
     private readonly Counter<long> _wafRuleMatches;
+    private readonly Counter<long> _certificateReloads;
+    private readonly Counter<long> _certificateRefreshFailures;
 
     public GatewayMetrics(IMeterFactory meterFactory, IOptions<GatewayOptions> options)
     {
@@ -40,6 +42,10 @@ public sealed class GatewayMetrics
             "secureflow.gateway.waf.blocked_requests", "{request}", "Requests the WAF ended (blocked, or a body larger than it inspects).");
         _wafRuleMatches = meter.CreateCounter<long>(
             "secureflow.gateway.waf.rule_matches", "{match}", "WAF rule matches, by rule id.");
+        _certificateReloads = meter.CreateCounter<long>(
+            "secureflow.gateway.certificate.reloads", "{reload}", "New certificates served without a restart (new Key Vault version, changed file).");
+        _certificateRefreshFailures = meter.CreateCounter<long>(
+            "secureflow.gateway.certificate.refresh_failures", "{refresh}", "Certificate refreshes that failed (vault unreachable, unreadable file); the cached certificates stay served.");
     }
 
     public void HandshakeCompleted(SslProtocols protocol, TlsCipherSuite cipherSuite) =>
@@ -64,4 +70,8 @@ public sealed class GatewayMetrics
             _wafRuleMatches.Add(1, _gateway, new("waf.rule.id", ruleId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
     }
+
+    public void CertificateReloaded() => _certificateReloads.Add(1, _gateway);
+
+    public void CertificateRefreshFailed() => _certificateRefreshFailures.Add(1, _gateway);
 }

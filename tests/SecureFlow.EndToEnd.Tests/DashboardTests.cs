@@ -21,11 +21,11 @@ public sealed class DashboardTests(SharedApp shared)
     }
 
     [Fact]
-    public async Task CertificatesAppearIssuedWithTheRootToTrust()
+    public async Task CertificatesAppearInTheVaultWithTheRootToTrust()
     {
         var notifications = _app.App.Services.GetRequiredService<ResourceNotificationService>();
 
-        var certificate = await notifications.WaitForResourceAsync("edge-tls", resource => resource.Snapshot.State?.Text == "Issued", TestContext.Current.CancellationToken)
+        var certificate = await notifications.WaitForResourceAsync("edge-tls", resource => resource.Snapshot.State?.Text == "In vault", TestContext.Current.CancellationToken)
             .WaitAsync(SecureFlowApp.RequestTimeout, TestContext.Current.CancellationToken);
 
         Assert.Contains(certificate.Snapshot.Properties, property => property.Name == "trust-root" && property.Value is string path && File.Exists(path));

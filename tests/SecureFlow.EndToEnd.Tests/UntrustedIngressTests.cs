@@ -23,6 +23,7 @@ public sealed class UntrustedIngressTests
             DevelopmentCertificateAuthority.WritePemFiles(rogue, certificatePath, keyPath);
 
             await using var app = await SecureFlowApp.StartAsync(builder => builder.CreateResourceBuilder<IngressControllerResource>("ingress")
+                .WithEnvironment("Gateway__Certificates__ingress-tls__FromKeyVault", "false")
                 .WithEnvironment("Gateway__Certificates__ingress-tls__CertificatePath", certificatePath)
                 .WithEnvironment("Gateway__Certificates__ingress-tls__KeyPath", keyPath));
             using var client = app.CreateClient();

@@ -23,7 +23,7 @@ public sealed class PublishedModelTests
     public void AHostOutsideTheLocalDomainIsRefused()
     {
         var builder = SampleModel.Create((builder, ingress) => ingress
-            .WithCertificate(builder.AddCertificate("other-tls", "api.example.org"))
+            .WithCertificate(SampleModel.Vault(builder).AddCertificate("other-tls", "api.example.org"))
             .WithRoute("api.example.org", builder.AddProject<Projects.SecureFlow_Workload>("api")));
 
         var failure = Assert.Throws<InvalidOperationException>(() => AzdArtifacts.Generate(builder.Resources));
@@ -34,7 +34,7 @@ public sealed class PublishedModelTests
     [Fact]
     public void KeyVaultGrantsFollowTheCertificatesEachGatewayServes()
     {
-        var builder = SampleModel.Create((builder, ingress) => ingress.WithCertificate(builder.AddCertificate("api-tls", "api.secureflow.localhost")));
+        var builder = SampleModel.Create((builder, ingress) => ingress.WithCertificate(SampleModel.Vault(builder).AddCertificate("api-tls", "api.secureflow.localhost")));
 
         var keyVault = AzdArtifacts.Generate(builder.Resources).Single(artifact => artifact.Path == "infra/keyvault.bicep").Text;
 

@@ -1,7 +1,6 @@
-using System.Globalization;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
-using Microsoft.Extensions.DependencyInjection;
+using SecureFlow.AppHost.Tests.Infrastructure;
 
 namespace SecureFlow.AppHost.Tests.Gateways;
 
@@ -12,8 +11,9 @@ public sealed class GatewayModelTests
     public void BackendHostMustBeCoveredByTheIngressCertificate()
     {
         var builder = DistributedApplication.CreateBuilder();
-        var ingress = builder.AddIngressController("ingress").WithCertificate(builder.AddCertificate("ingress-tls", "*.aks-ingress.secureflow.localhost"));
-        var edge = builder.AddApplicationGateway("edge").WithCertificate(builder.AddCertificate("edge-tls", "delta.secureflow.localhost"));
+        var vault = builder.AddKeyVault("vault");
+        var ingress = builder.AddIngressController("ingress").WithCertificate(vault.AddCertificate("ingress-tls", "*.aks-ingress.secureflow.localhost"));
+        var edge = builder.AddApplicationGateway("edge").WithCertificate(vault.AddCertificate("edge-tls", "delta.secureflow.localhost"));
 
         var failure = Assert.Throws<InvalidOperationException>(() => edge.WithBackend(ingress, "workload.elsewhere.secureflow.localhost"));
 
@@ -24,8 +24,9 @@ public sealed class GatewayModelTests
     public void RouteHostMustBeCoveredByTheIngressCertificate()
     {
         var builder = DistributedApplication.CreateBuilder();
+        var vault = builder.AddKeyVault("vault");
         var workload = builder.AddProject<Projects.SecureFlow_Workload>("workload");
-        var ingress = builder.AddIngressController("ingress").WithCertificate(builder.AddCertificate("ingress-tls", "*.aks-ingress.secureflow.localhost"));
+        var ingress = builder.AddIngressController("ingress").WithCertificate(vault.AddCertificate("ingress-tls", "*.aks-ingress.secureflow.localhost"));
 
         Assert.Throws<InvalidOperationException>(() => ingress.WithRoute("a.b.aks-ingress.secureflow.localhost", workload));
     }
@@ -37,6 +38,7 @@ public sealed class GatewayModelTests
     public void TlsPolicyRejectsWhatIsNotATls12CipherSuiteIanaName(string name)
     {
         var builder = DistributedApplication.CreateBuilder();
+        var vault = builder.AddKeyVault("vault");
         var edge = builder.AddApplicationGateway("edge");
 
         var failure = Assert.Throws<ArgumentException>(() => edge.WithTlsPolicy(TlsPolicy.Baseline with { CipherSuites = [name] }));
@@ -51,18 +53,22 @@ public sealed class GatewayModelTests
         var policy = new TlsPolicy(TlsProtocolVersion.Tls12, ["TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"]);
         var edge = AddChain(builder).WithTlsPolicy(policy);
 
-        var environment = await EnvironmentOfAsync(builder, edge.Resource);
+        var environment = await RunModeEnvironment.OfAsync(builder, edge.Resource);
 
         Assert.Equal("edge", environment["Gateway__Name"]);
         Assert.Equal("True", environment["Gateway__Hsts"]);
         Assert.Equal("False", environment["Gateway__TrustUpstreamHops"]);
         Assert.Equal("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", environment["Tls__CipherSuites__0"]);
         Assert.DoesNotContain("Tls__CipherSuites__1", environment.Keys);
-        Assert.Equal("/certs/edge.crt", environment["Gateway__Certificates__edge-tls__CertificatePath"]);
+        Assert.Equal("True", environment["Gateway__Certificates__edge-tls__FromKeyVault"]);
+        Assert.DoesNotContain("Gateway__Certificates__edge-tls__CertificatePath", environment.Keys);
+        Assert.Equal("edge", environment["Identity__Name"]);
+        Assert.Equal("https://localhost:20000/", environment["KeyVault__Uri"]);
+        Assert.Equal("/ca/root.crt", environment["KeyVault__TrustedRootPath"]);
         Assert.Equal("delta.secureflow.localhost", environment["ReverseProxy__Routes__ingress__Match__Hosts__0"]);
         Assert.Equal("https://ingress", environment["ReverseProxy__Clusters__ingress__Destinations__ingress__Address"]);
         Assert.Equal("workload.aks-ingress.secureflow.localhost", environment["ReverseProxy__Clusters__ingress__Destinations__ingress__Host"]);
-        Assert.Equal("/ca/root.crt", environment["ReverseProxy__Clusters__ingress__Metadata__TrustedRootCertificatePath"]);
+        Assert.Equal("ingress-tls-root", environment["ReverseProxy__Clusters__ingress__Metadata__TrustedRootSecretName"]);
         Assert.Equal("8443", environment["Gateway__Https__Port"]);
     }
 
@@ -70,18 +76,20 @@ public sealed class GatewayModelTests
     public async Task IngressKeepsTheEdgesHopRecordsAndRoutesToTheWorkloadOverHttp()
     {
         var builder = DistributedApplication.CreateBuilder();
+        var vault = builder.AddKeyVault("vault");
         var workload = builder.AddProject<Projects.SecureFlow_Workload>("workload");
-        var ingressCert = builder.AddCertificate("ingress-tls", "*.aks-ingress.secureflow.localhost");
+        var ingressCert = vault.AddCertificate("ingress-tls", "*.aks-ingress.secureflow.localhost");
         var ingress = builder.AddIngressController("ingress").WithCertificate(ingressCert).WithRoute("workload.aks-ingress.secureflow.localhost", workload);
-        ingressCert.Resource.Files = new("/certs/ingress.crt", "/certs/ingress.key", "/ca/root.crt");
+        vault.Resource.TlsCertificate!.Files = new("/certs/vault.crt", "/certs/vault.key", "/ca/root.crt");
 
-        var environment = await EnvironmentOfAsync(builder, ingress.Resource);
+        var environment = await RunModeEnvironment.OfAsync(builder, ingress.Resource);
 
         Assert.Equal("False", environment["Gateway__Hsts"]);
         Assert.Equal("True", environment["Gateway__TrustUpstreamHops"]);
         Assert.Equal("workload.aks-ingress.secureflow.localhost", environment["ReverseProxy__Routes__workload__Match__Hosts__0"]);
         Assert.Equal("http://workload", environment["ReverseProxy__Clusters__workload__Destinations__workload__Address"]);
         Assert.DoesNotContain("ReverseProxy__Clusters__workload__Metadata__TrustedRootCertificatePath", environment.Keys);
+        Assert.DoesNotContain("ReverseProxy__Clusters__workload__Metadata__TrustedRootSecretName", environment.Keys);
         Assert.DoesNotContain(environment.Keys, key => key.StartsWith("Waf__", StringComparison.Ordinal));
     }
 
@@ -98,7 +106,7 @@ public sealed class GatewayModelTests
                 Exclusions = [new(WafMatchVariable.RequestCookieNames, WafSelectorMatchOperator.StartsWith, "session", [942100, 942200])],
             });
 
-        var environment = await EnvironmentOfAsync(builder, edge.Resource);
+        var environment = await RunModeEnvironment.OfAsync(builder, edge.Resource);
 
         Assert.Equal("Detection", environment["Waf__Mode"]);
         Assert.Equal("2", environment["Waf__ParanoiaLevel"]);
@@ -124,35 +132,15 @@ public sealed class GatewayModelTests
         Assert.Throws<ArgumentException>(() => edge.WithWaf(policy));
     }
 
-    /// <summary>The chain of the AppHost: edge -> ingress -> workload, with certificate files as the development CA writes them.</summary>
+    /// <summary>The chain of the AppHost: edge -> ingress -> workload, its certificates in the vault.</summary>
     private static IResourceBuilder<ApplicationGatewayResource> AddChain(IDistributedApplicationBuilder builder)
     {
+        var vault = builder.AddKeyVault("vault");
         var workload = builder.AddProject<Projects.SecureFlow_Workload>("workload");
-        var ingressCert = builder.AddCertificate("ingress-tls", "*.aks-ingress.secureflow.localhost");
-        var edgeCert = builder.AddCertificate("edge-tls", "delta.secureflow.localhost");
+        var ingressCert = vault.AddCertificate("ingress-tls", "*.aks-ingress.secureflow.localhost");
+        var edgeCert = vault.AddCertificate("edge-tls", "delta.secureflow.localhost");
         var ingress = builder.AddIngressController("ingress").WithCertificate(ingressCert).WithRoute("workload.aks-ingress.secureflow.localhost", workload);
-        ingressCert.Resource.Files = new("/certs/ingress.crt", "/certs/ingress.key", "/ca/root.crt");
-        edgeCert.Resource.Files = new("/certs/edge.crt", "/certs/edge.key", "/ca/root.crt");
+        vault.Resource.TlsCertificate!.Files = new("/certs/vault.crt", "/certs/vault.key", "/ca/root.crt");
         return builder.AddApplicationGateway("edge").WithCertificate(edgeCert).WithBackend(ingress, "workload.aks-ingress.secureflow.localhost");
-    }
-
-    /// <summary>The environment a resource would start with, as run mode computes it (endpoints given ports as DCP would).</summary>
-    private static async Task<Dictionary<string, string>> EnvironmentOfAsync(IDistributedApplicationBuilder builder, IResource resource)
-    {
-        var port = 20000;
-        foreach (var endpoint in builder.Resources.SelectMany(candidate => candidate.Annotations.OfType<EndpointAnnotation>()))
-        {
-            var allocated = endpoint.Port ?? port++;
-            endpoint.AllocatedEndpoint = new AllocatedEndpoint(
-                endpoint, "localhost", allocated, targetPortExpression: (endpoint.TargetPort ?? allocated).ToString(CultureInfo.InvariantCulture));
-        }
-
-        await using var app = builder.Build();
-        var configuration = await ExecutionConfigurationBuilder.Create(resource)
-            .WithEnvironmentVariablesConfig()
-            .BuildAsync(app.Services.GetRequiredService<DistributedApplicationExecutionContext>(), cancellationToken: TestContext.Current.CancellationToken)
-            .WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
-        Assert.Null(configuration.Exception);
-        return configuration.EnvironmentVariables.ToDictionary();
     }
 }

@@ -13,8 +13,10 @@ namespace SecureFlow.EndToEnd.Tests.Infrastructure;
 /// </summary>
 public static class TlsClients
 {
-    public static HttpClient CreateHttpClient(X509Certificate2 root) => new(new SocketsHttpHandler
+    /// <param name="connectionLifetime">How long a connection is reused; short, so that a stream of requests keeps making new handshakes.</param>
+    public static HttpClient CreateHttpClient(X509Certificate2 root, TimeSpan? connectionLifetime = null) => new(new SocketsHttpHandler
     {
+        PooledConnectionLifetime = connectionLifetime ?? Timeout.InfiniteTimeSpan,
         ConnectCallback = async (context, cancellationToken) =>
         {
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };

@@ -79,6 +79,9 @@ public sealed class InProcessGateway : IAsyncDisposable
         return paths;
     }
 
+    /// <summary>Where <see cref="WriteCertificate"/> writes the certificate named <paramref name="name"/>.</summary>
+    public string CertificatePath(string name) => Path.Combine(_directory.FullName, name + ".crt");
+
     public string CreateDirectory(string name) => _directory.CreateSubdirectory(name).FullName;
 
     /// <summary>The sum of what <paramref name="instrument"/> recorded with every tag in <paramref name="tags"/>.</summary>

@@ -11,12 +11,16 @@ internal static class SampleModel
     public static IDistributedApplicationBuilder Create(Action<IDistributedApplicationBuilder, IResourceBuilder<IngressControllerResource>>? change = null)
     {
         var builder = DistributedApplication.CreateBuilder();
-        var edgeCert = builder.AddCertificate("edge-tls", "delta.secureflow.localhost");
-        var ingressCert = builder.AddCertificate("ingress-tls", "*.aks-ingress.secureflow.localhost");
+        var vault = builder.AddKeyVault("vault");
+        var edgeCert = vault.AddCertificate("edge-tls", "delta.secureflow.localhost");
+        var ingressCert = vault.AddCertificate("ingress-tls", "*.aks-ingress.secureflow.localhost");
         var workload = builder.AddProject<Projects.SecureFlow_Workload>("workload").WithEgressTo("api.example.org");
         var ingress = builder.AddIngressController("ingress").WithCertificate(ingressCert).WithRoute(WorkloadHost, workload);
         builder.AddApplicationGateway("edge").WithCertificate(edgeCert).WithBackend(ingress, WorkloadHost);
         change?.Invoke(builder, ingress);
         return builder;
     }
+
+    /// <summary>The model's vault, to add certificates to.</summary>
+    public static IResourceBuilder<KeyVaultResource> Vault(IDistributedApplicationBuilder builder) => builder.CreateResourceBuilder<KeyVaultResource>("vault");
 }

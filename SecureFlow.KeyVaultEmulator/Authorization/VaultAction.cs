@@ -1,0 +1,20 @@
+namespace SecureFlow.KeyVaultEmulator.Authorization;
+
+/// <summary>What a request does, as Key Vault's RBAC data actions name it.</summary>
+public enum VaultAction
+{
+    /// <summary><c>Microsoft.KeyVault/vaults/secrets/getSecret/action</c>: read a secret's value (and a certificate's private key).</summary>
+    GetSecret,
+
+    /// <summary><c>Microsoft.KeyVault/vaults/secrets/readMetadata/action</c>: list secrets and versions, read properties.</summary>
+    ReadSecretMetadata,
+
+    /// <summary><c>Microsoft.KeyVault/vaults/secrets/setSecret/action</c> and delete: change secrets.</summary>
+    WriteSecret,
+
+    /// <summary><c>Microsoft.KeyVault/vaults/certificates/read</c>: read certificates' public parts and policies.</summary>
+    ReadCertificate,
+
+    /// <summary><c>Microsoft.KeyVault/vaults/certificates/import/action</c> and create: add certificate versions.</summary>
+    WriteCertificate,
+}

@@ -1,0 +1,87 @@
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using SecureFlow.KeyVaultEmulator.Apis;
+using SecureFlow.KeyVaultEmulator.Authentication;
+using SecureFlow.KeyVaultEmulator.Authorization;
+using SecureFlow.KeyVaultEmulator.Configuration;
+using SecureFlow.KeyVaultEmulator.Storage;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>Composes the local Key Vault: HTTPS only, challenge authentication, RBAC from the model, persisted contents.</summary>
+public static partial class KeyVaultEmulatorExtensions
+{
+    public static WebApplicationBuilder AddKeyVaultEmulator(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        builder.Services.AddOptions<EmulatorOptions>().BindConfiguration(EmulatorOptions.SectionName);
+        builder.Services.AddSingleton<VaultStore>();
+        builder.Services.AddSingleton(provider => new RoleBasedAccess(provider.GetRequiredService<IOptions<EmulatorOptions>>().Value.RoleAssignments));
+
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = JsonBody.MaxBytes;
+            var vault = context.Configuration.GetSection(EmulatorOptions.SectionName).Get<EmulatorOptions>() ?? new();
+            if (vault.Https.Port <= 0)
+            {
+                throw new InvalidOperationException("Set KeyVault:Https:Port to the port of the vault's HTTPS listener.");
+            }
+
+            // Key Vault is HTTPS only: the API listener has no plain HTTP, so a plain request never gets an answer.
+            var certificate = LoadCertificate(vault.Https);
+            kestrel.ListenLocalhost(vault.Https.Port, listen => listen.UseHttps(https =>
+            {
+                https.ServerCertificate = certificate;
+                https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+            }));
+
+            // Health probes use a plain loopback listener that serves nothing but health endpoints.
+            if (context.Configuration.GetValue<int?>(Extensions.ManagementPortKey) is { } managementPort)
+            {
+                kestrel.ListenLocalhost(managementPort, listen => listen.Protocols = HttpProtocols.Http1);
+            }
+        });
+
+        return builder;
+    }
+
+    public static WebApplication MapKeyVaultEmulator(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+
+        // Resolved now so that an unreadable data file stops the vault at start, with the reason.
+        app.Services.GetRequiredService<VaultStore>();
+        var vault = app.Services.GetRequiredService<IOptions<EmulatorOptions>>().Value;
+        LogStarted(app.Logger, vault.Https.Port, vault.DataDirectory, vault.Identities.Keys, vault.RoleAssignments.Count);
+
+        app.UseMiddleware<KeyVaultProtocolMiddleware>();
+        app.UseMiddleware<ChallengeAuthenticationMiddleware>();
+        app.MapSecretsApi();
+        app.MapCertificatesApi();
+        return app;
+    }
+
+    private static X509Certificate2 LoadCertificate(HttpsOptions https)
+    {
+        try
+        {
+            using var pem = X509Certificate2.CreateFromPemFile(https.CertificatePath, https.KeyPath);
+
+            // A PKCS#12 round trip gives the key a form every platform's TLS stack accepts.
+            return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), password: null);
+        }
+        catch (Exception exception) when (exception is IOException or System.Security.Cryptography.CryptographicException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException(
+                $"The vault's TLS certificate could not be loaded from '{https.CertificatePath}' and '{https.KeyPath}': {exception.Message}", exception);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Key Vault emulator listens for HTTPS on port {Port}; data in {DataDirectory}; identities {Identities}; {Assignments} role assignments")]
+    private static partial void LogStarted(ILogger logger, int port, string dataDirectory, IEnumerable<string> identities, int assignments);
+}

@@ -1,0 +1,16 @@
+namespace SecureFlow.ServiceDefaults.KeyVault;
+
+/// <summary>Where the service's Key Vault is (configuration section <c>KeyVault</c>).</summary>
+public sealed class KeyVaultConnectionOptions
+{
+    public const string SectionName = "KeyVault";
+
+    /// <summary>The vault URI: <c>https://NAME.vault.azure.net/</c> in Azure, the emulator's HTTPS endpoint locally.</summary>
+    public Uri? Uri { get; set; }
+
+    /// <summary>
+    /// A PEM root to trust for the vault's TLS certificate instead of the system store (the local development CA);
+    /// unset in Azure, where the vault's certificate chains to a public root.
+    /// </summary>
+    public string? TrustedRootPath { get; set; }
+}
