@@ -16,11 +16,14 @@ param privateEndpointsSubnetId string
 @description('The private DNS zone privatelink.vaultcore.azure.net.')
 param vaultZoneId string
 
-@description('The principal id of edge\'s identity.')
-param edgePrincipalId string
+@description('The principal id of workload\'s identity.')
+param workloadPrincipalId string
 
 @description('The principal id of ingress\'s identity.')
 param ingressPrincipalId string
+
+@description('The principal id of edge\'s identity.')
+param edgePrincipalId string
 
 @description('The value of secret edge-tls, base64 (a PKCS#12 certificate with its key, for Application Gateway).')
 @secure()
@@ -34,10 +37,17 @@ param ingressTlsRootValue string
 @secure()
 param ingressTlsValue string
 
+@description('The value of secret workload-api-key (a secret of the model, read by the services it is granted to).')
+@secure()
+param workloadApiKeyValue string
+
 /*** VARIABLES ***/
 
 // Built-in role 'Key Vault Secrets User'.
 var keyVaultSecretsUserRole = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4633458b-17de-408a-b874-0445c86b69e6')
+
+// Built-in role 'Key Vault Certificate User'.
+var keyVaultCertificateUserRole = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'db79e9a7-68ee-4b58-9aeb-b90e7c24fcba')
 
 /*** RESOURCES ***/
 
@@ -157,35 +167,56 @@ resource ingressTls 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = {
   }
 }
 
-// Least privilege: edge serves edge-tls, so it reads this one secret and no other.
-resource edgeReadsEdgeTls 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(edgeTls.id, edgePrincipalId, keyVaultSecretsUserRole)
-  scope: edgeTls
+// workload-api-key: a secret of the model, read by the services it is granted to, placed by the provisioning hook (no manual step).
+resource workloadApiKey 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = {
+  parent: vault
+  name: 'workload-api-key'
+  properties: {
+    value: workloadApiKeyValue
+    contentType: 'text/plain'
+  }
+}
+
+// Least privilege: the model grants workload SecretsUser on workload-api-key, so it reads this one secret and no other.
+resource workloadReadsWorkloadApiKey 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(workloadApiKey.id, workloadPrincipalId, keyVaultSecretsUserRole)
+  scope: workloadApiKey
   properties: {
     roleDefinitionId: keyVaultSecretsUserRole
+    principalId: workloadPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Least privilege: the model grants ingress CertificateUser on ingress-tls, so it reads this one secret and no other.
+resource ingressReadsIngressTls 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(ingressTls.id, ingressPrincipalId, keyVaultCertificateUserRole)
+  scope: ingressTls
+  properties: {
+    roleDefinitionId: keyVaultCertificateUserRole
+    principalId: ingressPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Least privilege: the model grants edge CertificateUser on edge-tls, so it reads this one secret and no other.
+resource edgeReadsEdgeTls 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(edgeTls.id, edgePrincipalId, keyVaultCertificateUserRole)
+  scope: edgeTls
+  properties: {
+    roleDefinitionId: keyVaultCertificateUserRole
     principalId: edgePrincipalId
     principalType: 'ServicePrincipal'
   }
 }
 
-// Least privilege: edge trusts the issuer of ingress-tls, so it reads this one secret and no other.
+// Least privilege: the model grants edge SecretsUser on ingress-tls-root, so it reads this one secret and no other.
 resource edgeReadsIngressTlsRoot 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(ingressTlsRoot.id, edgePrincipalId, keyVaultSecretsUserRole)
   scope: ingressTlsRoot
   properties: {
     roleDefinitionId: keyVaultSecretsUserRole
     principalId: edgePrincipalId
-    principalType: 'ServicePrincipal'
-  }
-}
-
-// Least privilege: ingress serves ingress-tls, so it reads this one secret and no other.
-resource ingressReadsIngressTls 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(ingressTls.id, ingressPrincipalId, keyVaultSecretsUserRole)
-  scope: ingressTls
-  properties: {
-    roleDefinitionId: keyVaultSecretsUserRole
-    principalId: ingressPrincipalId
     principalType: 'ServicePrincipal'
   }
 }
@@ -201,3 +232,5 @@ output edgeTlsSecretUri string = edgeTls.properties.secretUri
 output ingressTlsRootSecretUri string = ingressTlsRoot.properties.secretUri
 
 output ingressTlsSecretUri string = ingressTls.properties.secretUri
+
+output workloadApiKeySecretUri string = workloadApiKey.properties.secretUri

@@ -33,6 +33,10 @@ param ingressTlsRootValue string
 @secure()
 param ingressTlsValue string
 
+@description('Secret workload-api-key: filled by the preprovision hook.')
+@secure()
+param workloadApiKeyValue string
+
 /*** VARIABLES ***/
 
 // azd finds the deployment's resources by this tag.
@@ -97,11 +101,13 @@ module keyVault 'keyvault.bicep' = {
     logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
     privateEndpointsSubnetId: network.outputs.privateEndpointsSubnetId
     vaultZoneId: network.outputs.vaultZoneId
-    edgePrincipalId: identities.outputs.edgePrincipalId
+    workloadPrincipalId: identities.outputs.workloadPrincipalId
     ingressPrincipalId: identities.outputs.ingressPrincipalId
+    edgePrincipalId: identities.outputs.edgePrincipalId
     edgeTlsValue: edgeTlsValue
     ingressTlsRootValue: ingressTlsRootValue
     ingressTlsValue: ingressTlsValue
+    workloadApiKeyValue: workloadApiKeyValue
   }
 }
 

@@ -1,14 +1,17 @@
 namespace SecureFlow.AppHost.Publishing;
 
 /// <summary>
-/// Derives the vault's secrets and who may read each one from the model's relationships, in one place: a gateway
-/// that serves a certificate reads that certificate's secret; a gateway that trusts a hop's issuer reads that root.
-/// Explicit grants declared on a service (the Key Vault issue's <c>WithKeyVaultAccess</c>) belong here too.
+/// The vault's secrets and who may read each one, in one place. The secrets follow the model: each certificate a
+/// gateway serves (in the form its reader needs), the root a hop trusts, and each <c>vault.AddSecret</c>. The role
+/// assignments are the model's own grants (<c>WithCertificate</c>, <c>WithBackend</c>, <c>WithKeyVaultAccess</c>),
+/// the ones the local vault enforces, each scoped to its one secret.
 /// </summary>
 internal static class KeyVaultAccess
 {
-    public static IReadOnlyList<VaultSecret> Secrets(IEnumerable<GatewayResource> gateways)
+    public static IReadOnlyList<VaultSecret> Secrets(IEnumerable<GatewayResource> gateways, KeyVaultResource vault)
     {
+        ArgumentNullException.ThrowIfNull(vault);
+
         var secrets = new List<VaultSecret>();
         foreach (var gateway in gateways)
         {
@@ -17,45 +20,63 @@ internal static class KeyVaultAccess
                 Add(secrets, new VaultSecret(certificate.Name, certificate, gateway is ApplicationGatewayResource ? SecretFormat.Pkcs12 : SecretFormat.Pem));
             }
 
-            foreach (var certificate in TrustedIssuers(gateway))
+            foreach (var certificate in gateway.Routes.Select(route => route.DestinationCertificate).OfType<CertificateResource>().Distinct())
             {
-                Add(secrets, new VaultSecret(certificate.Name + "-root", certificate, SecretFormat.TrustedRoot));
+                Add(secrets, new VaultSecret(certificate.TrustRootSecretName, certificate, SecretFormat.TrustedRoot));
             }
+        }
+
+        foreach (var secret in vault.Secrets)
+        {
+            Add(secrets, new VaultSecret(secret.Name, null, SecretFormat.Value));
         }
 
         return secrets;
     }
 
-    public static IReadOnlyList<VaultRoleAssignment> RoleAssignments(IEnumerable<GatewayResource> gateways, IReadOnlyList<VaultSecret> secrets)
+    /// <summary>The model's grants to the identities the deployment creates; the local provisioning identity is not deployed.</summary>
+    public static IReadOnlyList<VaultRoleAssignment> RoleAssignments(KeyVaultResource vault, IReadOnlyList<VaultSecret> secrets, IReadOnlySet<string> identities)
     {
+        ArgumentNullException.ThrowIfNull(vault);
+
         var assignments = new List<VaultRoleAssignment>();
-        foreach (var gateway in gateways)
+        foreach (var grant in vault.RoleAssignments.Where(grant => grant.Identity != KeyVaultResource.ProvisioningIdentity))
         {
-            foreach (var certificate in gateway.Certificates)
+            if (!identities.Contains(grant.Identity))
             {
-                var secret = secrets.Single(candidate => candidate.Certificate == certificate && candidate.Format != SecretFormat.TrustedRoot);
-                assignments.Add(new(gateway.Name, VaultRole.SecretsUser, secret, $"{gateway.Name} serves {certificate.Name}"));
+                throw new InvalidOperationException(
+                    $"'{grant.Identity}' holds {grant.Role} on vault '{vault.Name}' but is not deployed to Azure: remove the grant or deploy it.");
             }
 
-            foreach (var certificate in TrustedIssuers(gateway))
+            if (grant.ObjectName is null)
             {
-                var secret = secrets.Single(candidate => candidate.Certificate == certificate && candidate.Format == SecretFormat.TrustedRoot);
-                assignments.Add(new(gateway.Name, VaultRole.SecretsUser, secret, $"{gateway.Name} trusts the issuer of {certificate.Name}"));
+                throw new InvalidOperationException(
+                    $"'{grant.Identity}' holds {grant.Role} on the whole vault '{vault.Name}': the deployment scopes every grant to one object; name it in WithKeyVaultAccess.");
             }
+
+            var secret = secrets.FirstOrDefault(candidate => candidate.Name == grant.ObjectName && candidate.Format != SecretFormat.TrustedRoot)
+                ?? secrets.FirstOrDefault(candidate => candidate.Name == grant.ObjectName)
+                ?? throw new InvalidOperationException($"'{grant.Identity}' is granted '{grant.ObjectName}', which vault '{vault.Name}' does not hold when published.");
+            assignments.Add(new(grant.Identity, Role(grant), secret, $"the model grants {grant.Identity} {grant.Role} on {grant.ObjectName}"));
         }
 
         return assignments;
     }
 
-    private static IEnumerable<CertificateResource> TrustedIssuers(GatewayResource gateway) =>
-        gateway.Routes.Select(route => route.DestinationCertificate).OfType<CertificateResource>().Distinct();
+    private static VaultRole Role(KeyVaultRoleAssignment grant) => grant.Role switch
+    {
+        KeyVaultRole.SecretsUser => VaultRole.SecretsUser,
+        KeyVaultRole.CertificateUser => VaultRole.CertificateUser,
+        KeyVaultRole.Reader => VaultRole.Reader,
+        _ => throw new InvalidOperationException($"'{grant.Identity}' holds {grant.Role}: a deployed service never gets more than read access."),
+    };
 
     private static void Add(List<VaultSecret> secrets, VaultSecret secret)
     {
         if (secrets.Any(existing => existing.Name == secret.Name && existing.Format != secret.Format))
         {
             throw new InvalidOperationException(
-                $"Certificate '{secret.Certificate.Name}' is served by an Application Gateway and by a pod: give each its own certificate.");
+                $"'{secret.Name}' is needed in two forms (served by an Application Gateway and by a pod, or a secret named like a certificate): give each its own name.");
         }
 
         if (!secrets.Any(existing => existing.Name == secret.Name))

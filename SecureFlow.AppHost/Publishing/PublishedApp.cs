@@ -55,7 +55,10 @@ internal sealed record PublishedApp(
         }
 
         GatewayResource[] gateways = [edge, ingress];
-        var secrets = KeyVaultAccess.Secrets(gateways);
-        return new PublishedApp(edge, ingress, services, secrets, KeyVaultAccess.RoleAssignments(gateways, secrets), WafSettings.From(edge));
+        var vault = gateways.SelectMany(gateway => gateway.Certificates).Select(certificate => certificate.Vault).Distinct().SingleOrDefault()
+            ?? throw new InvalidOperationException("Publishing needs the gateways' certificates in one Key Vault (AddKeyVault, vault.AddCertificate).");
+        var secrets = KeyVaultAccess.Secrets(gateways, vault);
+        HashSet<string> identities = [edge.Name, ingress.Name, .. services.Select(service => service.Name)];
+        return new PublishedApp(edge, ingress, services, secrets, KeyVaultAccess.RoleAssignments(vault, secrets, identities), WafSettings.From(edge));
     }
 }

@@ -1,13 +1,13 @@
 namespace SecureFlow.AppHost.Publishing;
 
-/// <summary>A Key Vault secret the deployment creates: a certificate of the model, or the root a hop trusts.</summary>
+/// <summary>A Key Vault secret the deployment creates: a certificate of the model, the root a hop trusts, or a secret of the model.</summary>
 /// <param name="Name">The secret's name in the vault.</param>
-/// <param name="Certificate">The model's certificate it holds (or whose issuer it holds, for a trust root).</param>
+/// <param name="Certificate">The model's certificate it holds (or whose issuer it holds, for a trust root); null for a secret value.</param>
 /// <param name="Format">The form its reader needs.</param>
-internal sealed record VaultSecret(string Name, CertificateResource Certificate, SecretFormat Format)
+internal sealed record VaultSecret(string Name, CertificateResource? Certificate, SecretFormat Format)
 {
-    /// <summary>The azd environment variable the provisioning hook fills with the secret's value, base64.</summary>
-    public string EnvironmentVariable => Name.Replace('-', '_').ToUpperInvariant() + "_BASE64";
+    /// <summary>The azd environment variable the provisioning hook fills with the secret's value (base64 for a certificate).</summary>
+    public string EnvironmentVariable => Name.Replace('-', '_').ToUpperInvariant() + (Format == SecretFormat.Value ? "_VALUE" : "_BASE64");
 
     /// <summary>The Bicep parameter that carries the value into the deployment.</summary>
     public string Parameter => Symbol + "Value";

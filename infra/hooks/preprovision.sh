@@ -25,6 +25,11 @@ issue() {
     -CAcreateserial -extfile "$work/$1.ext" -out "$work/$1.crt" 2>/dev/null
 }
 
+# workload-api-key
+if [ -z "${WORKLOAD_API_KEY_VALUE:-}" ]; then
+  azd env set WORKLOAD_API_KEY_VALUE "$(openssl rand -base64 48 | tr -d '\n')"
+fi
+
 # edge-tls: delta.${DOMAIN_NAME}
 if [ -z "${EDGE_TLS_BASE64:-}" ]; then
   if [ -n "${EDGE_TLS_PFX_FILE:-}" ]; then

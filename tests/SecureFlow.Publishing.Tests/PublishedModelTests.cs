@@ -1,5 +1,6 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using SecureFlow.ServiceDefaults.KeyVault;
 using SecureFlow.AppHost.Publishing;
 using SecureFlow.Publishing.Tests.Infrastructure;
 
@@ -70,5 +71,51 @@ public sealed class PublishedModelTests
         var failure = Assert.Throws<InvalidOperationException>(() => AzdArtifacts.Generate(builder.Resources));
 
         Assert.Contains("paranoia level 1", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KeyVaultGrantsAreTheModelsWithKeyVaultAccess()
+    {
+        var builder = SampleModel.Create((builder, ingress) =>
+        {
+            var vault = SampleModel.Vault(builder);
+            var token = vault.AddSecret("api-token", builder.AddParameter("api-token-value", secret: true));
+            builder.CreateResourceBuilder<ProjectResource>("workload").WithKeyVaultAccess(vault, KeyVaultRole.Reader, token);
+        });
+
+        var keyVault = AzdArtifacts.Generate(builder.Resources).Single(artifact => artifact.Path == "infra/keyvault.bicep").Text;
+
+        Assert.Contains("resource workloadReadsApiToken 'Microsoft.Authorization/roleAssignments@2022-04-01'", keyVault, StringComparison.Ordinal);
+        Assert.Contains("'21090545-7ca7-4776-b22c-e363652d74d2'", keyVault, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AGrantOnTheWholeVaultIsRefused()
+    {
+        var builder = SampleModel.Create((builder, ingress) =>
+            builder.CreateResourceBuilder<ProjectResource>("workload").WithKeyVaultAccess(SampleModel.Vault(builder), KeyVaultRole.SecretsUser));
+
+        var failure = Assert.Throws<InvalidOperationException>(() => AzdArtifacts.Generate(builder.Resources));
+
+        Assert.Contains("on the whole vault", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AServiceGrantedVaultObjectsIsToldWhereTheVaultIsAndWhoItIs()
+    {
+        var builder = SampleModel.Create((builder, ingress) =>
+        {
+            var vault = SampleModel.Vault(builder);
+            var token = vault.AddSecret("api-token", builder.AddParameter("api-token-value", secret: true));
+            builder.CreateResourceBuilder<ProjectResource>("workload").WithKeyVaultAccess(vault, KeyVaultRole.SecretsUser, token);
+        });
+
+        var artifacts = AzdArtifacts.Generate(builder.Resources);
+        var workload = artifacts.Single(artifact => artifact.Path == "deploy/workload/deployment.tmpl.yaml").Text;
+        var ingress = artifacts.Single(artifact => artifact.Path == "deploy/ingress/deployment.tmpl.yaml").Text;
+
+        Assert.Contains("- name: KeyVault__Uri\n          value: ${AZURE_KEY_VAULT_ENDPOINT}", workload, StringComparison.Ordinal);
+        Assert.Contains("- name: Identity__Name\n          value: workload", workload, StringComparison.Ordinal);
+        Assert.DoesNotContain("KeyVault__Uri", ingress, StringComparison.Ordinal);
     }
 }

@@ -45,10 +45,19 @@ internal static class ProvisioningHook
 
             """.Replace("\r\n", "\n", StringComparison.Ordinal));
 
-        foreach (var secret in app.Secrets.Where(secret => secret.Format != SecretFormat.TrustedRoot))
+        foreach (var secret in app.Secrets.Where(secret => secret.Format == SecretFormat.Value))
+        {
+            // A secret of the model: generated once per environment unless set (azd env set NAME_VALUE ...).
+            text.Append('\n').Append("# ").Append(secret.Name).Append('\n');
+            text.Append("if [ -z \"${").Append(secret.EnvironmentVariable).Append(":-}\" ]; then\n");
+            text.Append("  azd env set ").Append(secret.EnvironmentVariable).Append(" \"$(openssl rand -base64 48 | tr -d '\\n')\"\n");
+            text.Append("fi\n");
+        }
+
+        foreach (var secret in app.Secrets.Where(secret => secret.Certificate is not null && secret.Format != SecretFormat.TrustedRoot))
         {
             var variable = secret.EnvironmentVariable;
-            var host = AzureHostName.InAzdTemplate(secret.Certificate.DnsNames[0]);
+            var host = AzureHostName.InAzdTemplate(secret.Certificate!.DnsNames[0]);
             text.Append('\n').Append("# ").Append(secret.Name).Append(": ").Append(host).Append('\n');
             text.Append("if [ -z \"${").Append(variable).Append(":-}\" ]; then\n");
             if (secret.Format == SecretFormat.Pkcs12)

@@ -6,6 +6,12 @@ internal static class BuiltInRoles
     /// <summary>Key Vault Secrets User: read secret contents, nothing else.</summary>
     public const string KeyVaultSecretsUser = "4633458b-17de-408a-b874-0445c86b69e6";
 
+    /// <summary>Key Vault Certificate User: read certificates with their keys, nothing else.</summary>
+    public const string KeyVaultCertificateUser = "db79e9a7-68ee-4b58-9aeb-b90e7c24fcba";
+
+    /// <summary>Key Vault Reader: read metadata, never a secret value.</summary>
+    public const string KeyVaultReader = "21090545-7ca7-4776-b22c-e363652d74d2";
+
     /// <summary>AcrPull: pull images, nothing else.</summary>
     public const string AcrPull = "7f951dda-4ed3-4680-a7ca-43fe172d538d";
 
@@ -16,6 +22,8 @@ internal static class BuiltInRoles
     public static (string Id, string Name) Of(VaultRole role) => role switch
     {
         VaultRole.SecretsUser => (KeyVaultSecretsUser, "Key Vault Secrets User"),
+        VaultRole.CertificateUser => (KeyVaultCertificateUser, "Key Vault Certificate User"),
+        VaultRole.Reader => (KeyVaultReader, "Key Vault Reader"),
         _ => throw new ArgumentOutOfRangeException(nameof(role), role, "No built-in role is mapped to this Key Vault role."),
     };
 

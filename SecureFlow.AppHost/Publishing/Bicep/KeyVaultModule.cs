@@ -23,7 +23,8 @@ internal static class KeyVaultModule
 
         foreach (var secret in app.Secrets)
         {
-            file.Parameter(secret.Parameter, "string", $"The value of secret {secret.Name}, base64 ({Describe(secret.Format)}).", secure: true);
+            var encoding = secret.Format == SecretFormat.Value ? "" : ", base64";
+            file.Parameter(secret.Parameter, "string", $"The value of secret {secret.Name}{encoding} ({Describe(secret.Format)}).", secure: true);
         }
 
         var roles = app.RoleAssignments.Select(assignment => assignment.Role).Distinct().ToDictionary(
@@ -139,12 +140,14 @@ internal static class KeyVaultModule
     {
         SecretFormat.Pkcs12 => "a PKCS#12 certificate with its key, for Application Gateway",
         SecretFormat.Pem => "a PEM certificate with its key, mounted into the pods by the CSI driver",
+        SecretFormat.Value => "a secret of the model, read by the services it is granted to",
         _ => "a trust root's certificate without key, PKCS#12, for Application Gateway",
     };
 
     private static string ContentType(SecretFormat format) => format switch
     {
         SecretFormat.Pem => "application/x-pem-file",
+        SecretFormat.Value => "text/plain",
         _ => "application/x-pkcs12",
     };
 }

@@ -20,7 +20,8 @@ internal static class MainTemplate
         file.Parameter("apiServerAuthorizedIpRange", "string", "The CIDR range allowed to reach the AKS API server (set by the preprovision hook to your address).");
         foreach (var secret in app.Secrets)
         {
-            file.Parameter(secret.Parameter, "string", $"Secret {secret.Name}, base64: filled by the preprovision hook.", secure: true);
+            file.Parameter(secret.Parameter, "string",
+                $"Secret {secret.Name}{(secret.Format == SecretFormat.Value ? "" : ", base64")}: filled by the preprovision hook.", secure: true);
         }
 
         file.Variable("tags", new BicepObject { { "'azd-env-name'", Expr("environmentName") } }, "azd finds the deployment's resources by this tag.");

@@ -118,6 +118,14 @@ internal static class PodDeployment
         else
         {
             environment["ASPNETCORE_HTTP_PORTS"] = string.Create(CultureInfo.InvariantCulture, $"{PodPorts.ServiceHttp};{PodPorts.Management}");
+
+            // A service the model grants vault objects to reads them itself, with its workload identity (the
+            // webhook injects its client id and token); a gateway's certificates come through the CSI mount instead.
+            if (app.RoleAssignments.Any(assignment => assignment.Principal == pod.Name))
+            {
+                environment["KeyVault__Uri"] = "${AZURE_KEY_VAULT_ENDPOINT}";
+                environment["Identity__Name"] = pod.Name;
+            }
         }
 
         return environment;

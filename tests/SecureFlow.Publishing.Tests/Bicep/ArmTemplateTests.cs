@@ -91,7 +91,7 @@ public sealed class ArmTemplateTests
     }
 
     [Fact]
-    public async Task EachIdentityReadsOnlyTheSecretsTheModelDerivesForIt()
+    public async Task EachIdentityReadsOnlyTheSecretsTheModelGrantsIt()
     {
         var template = await TemplateAsync("infra/keyvault.bicep");
 
@@ -101,15 +101,17 @@ public sealed class ArmTemplateTests
 
         Assert.Equal(
         [
-            "[parameters('edgePrincipalId')] -> edge-tls as [variables('keyVaultSecretsUserRole')]",
+            "[parameters('edgePrincipalId')] -> edge-tls as [variables('keyVaultCertificateUserRole')]",
             "[parameters('edgePrincipalId')] -> ingress-tls-root as [variables('keyVaultSecretsUserRole')]",
-            "[parameters('ingressPrincipalId')] -> ingress-tls as [variables('keyVaultSecretsUserRole')]",
+            "[parameters('ingressPrincipalId')] -> ingress-tls as [variables('keyVaultCertificateUserRole')]",
+            "[parameters('workloadPrincipalId')] -> workload-api-key as [variables('keyVaultSecretsUserRole')]",
         ], grants);
         Assert.Equal("[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4633458b-17de-408a-b874-0445c86b69e6')]", Variable(template, "keyVaultSecretsUserRole"));
+        Assert.Equal("[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'db79e9a7-68ee-4b58-9aeb-b90e7c24fcba')]", Variable(template, "keyVaultCertificateUserRole"));
     }
 
     [Fact]
-    public async Task EachCertificateIsStoredInTheFormItsReaderNeeds()
+    public async Task EachSecretIsStoredInTheFormItsReaderNeeds()
     {
         var template = await TemplateAsync("infra/keyvault.bicep");
 
@@ -117,7 +119,7 @@ public sealed class ArmTemplateTests
             .Select(secret => $"{((string?)secret["name"])!.Split('\'')[^2]}: {secret["properties"]!["contentType"]}")
             .Order(StringComparer.Ordinal);
 
-        Assert.Equal(["edge-tls: application/x-pkcs12", "ingress-tls-root: application/x-pkcs12", "ingress-tls: application/x-pem-file"], secrets);
+        Assert.Equal(["edge-tls: application/x-pkcs12", "ingress-tls-root: application/x-pkcs12", "ingress-tls: application/x-pem-file", "workload-api-key: text/plain"], secrets);
     }
 
     [Fact]

@@ -16,6 +16,7 @@ internal static partial class AzdTemplate
         ["DOMAIN_NAME"] = "contoso.com",
         ["AZURE_TENANT_ID"] = "00000000-0000-0000-0000-000000000001",
         ["AZURE_KEY_VAULT_NAME"] = "kv-abcdefghijklm",
+        ["AZURE_KEY_VAULT_ENDPOINT"] = "https://kv-abcdefghijklm.vault.azure.net/",
         ["AZURE_INGRESS_IDENTITY_CLIENT_ID"] = "00000000-0000-0000-0000-000000000002",
         ["AZURE_WORKLOAD_IDENTITY_CLIENT_ID"] = "00000000-0000-0000-0000-000000000003",
         ["AZURE_API_IDENTITY_CLIENT_ID"] = "00000000-0000-0000-0000-000000000004",
