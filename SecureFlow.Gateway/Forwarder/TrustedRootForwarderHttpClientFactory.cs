@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using Azure;
 using Azure.Security.KeyVault.Secrets;
+using SecureFlow.ServiceDefaults.Tls;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace SecureFlow.Gateway.Forwarder;
@@ -38,15 +39,7 @@ internal sealed class TrustedRootForwarderHttpClientFactory(IServiceProvider ser
             return;
         }
 
-        var chainPolicy = new X509ChainPolicy
-        {
-            TrustMode = X509ChainTrustMode.CustomRootTrust,
-
-            // The local CA publishes no revocation list; Application Gateway does not check backend revocation either.
-            RevocationMode = X509RevocationMode.NoCheck,
-        };
-        chainPolicy.CustomTrustStore.Add(root);
-        handler.SslOptions.CertificateChainPolicy = chainPolicy;
+        handler.SslOptions.CertificateChainPolicy = TrustedRootPolicy.TrustingOnly(root);
     }
 
     private X509Certificate2 ReadRootFromVault(string clusterId, string secretName)

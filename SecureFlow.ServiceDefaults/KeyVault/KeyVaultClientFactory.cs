@@ -6,6 +6,8 @@ using Azure.Core.Pipeline;
 using Azure.Security.KeyVault.Certificates;
 using Azure.Security.KeyVault.Secrets;
 
+using SecureFlow.ServiceDefaults.Tls;
+
 namespace SecureFlow.ServiceDefaults.KeyVault;
 
 /// <summary>The unmodified Azure SDK clients for one vault, with the transport and options the vault needs.</summary>
@@ -61,17 +63,9 @@ public sealed class KeyVaultClientFactory(Uri vaultUri, TokenCredential credenti
     /// <summary>Trusts exactly <paramref name="root"/> for the vault's TLS certificate; the system store is not consulted.</summary>
     private static SocketsHttpHandler CreateHandler(X509Certificate2 root)
     {
-        var chainPolicy = new X509ChainPolicy
-        {
-            TrustMode = X509ChainTrustMode.CustomRootTrust,
-
-            // The local CA publishes no revocation list.
-            RevocationMode = X509RevocationMode.NoCheck,
-        };
-        chainPolicy.CustomTrustStore.Add(root);
         return new SocketsHttpHandler
         {
-            SslOptions = { CertificateChainPolicy = chainPolicy },
+            SslOptions = { CertificateChainPolicy = TrustedRootPolicy.TrustingOnly(root) },
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         };
     }

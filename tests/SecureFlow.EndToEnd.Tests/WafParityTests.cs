@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using SecureFlow.EndToEnd.Tests.Infrastructure;
@@ -63,7 +61,7 @@ public sealed class WafParityTests(SharedApp shared)
         var work = Directory.CreateTempSubdirectory("secureflow-waf-parity-");
         try
         {
-            var referencePort = FreePort();
+            var referencePort = SecureFlowApp.FreePort();
             var started = await ExternalTool.RunAsync("env", $"WAF_PORT={referencePort.ToString(CultureInfo.InvariantCulture)}",
                 "bash", Path.Combine(tools, "waf-reference", "start.sh"), Path.Combine(work.FullName, "reference"));
             Assert.Contains("reference WAF on", started, StringComparison.Ordinal);
@@ -177,12 +175,5 @@ public sealed class WafParityTests(SharedApp shared)
         }
 
         return null;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

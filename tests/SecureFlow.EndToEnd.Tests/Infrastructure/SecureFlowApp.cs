@@ -116,7 +116,7 @@ public sealed class SecureFlowApp : IAsyncDisposable
     private static string? Property(ResourceEvent resource, string name) =>
         resource.Snapshot.Properties.FirstOrDefault(property => property.Name == name)?.Value as string;
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using SecureFlow.ServiceDefaults.Tls;
 
 namespace SecureFlow.EndToEnd.Tests.Infrastructure;
 
@@ -31,18 +32,12 @@ public static class TlsClients
                 throw;
             }
         },
-        SslOptions = new SslClientAuthenticationOptions { CertificateChainPolicy = TrustOnly(root) },
+        SslOptions = new SslClientAuthenticationOptions { CertificateChainPolicy = TrustedRootPolicy.TrustingOnly(root) },
     })
     {
         Timeout = SecureFlowApp.RequestTimeout,
     };
 
-    public static X509ChainPolicy TrustOnly(X509Certificate2 root)
-    {
-        var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
-        policy.CustomTrustStore.Add(root);
-        return policy;
-    }
 
     /// <summary>A TLS handshake with 127.0.0.1:<paramref name="port"/>; returns the stream, or throws as the handshake failed.</summary>
     public static async Task<SslStream> HandshakeAsync(
@@ -58,7 +53,7 @@ public static class TlsClients
                 // An empty target host sends no SNI at all.
                 TargetHost = serverName ?? "",
                 EnabledSslProtocols = protocols,
-                CertificateChainPolicy = TrustOnly(root),
+                CertificateChainPolicy = TrustedRootPolicy.TrustingOnly(root),
             };
             if (cipherSuites is not null)
             {

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Security;
-using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
@@ -51,7 +50,7 @@ public sealed class ReEncryptionTests
     private static async Task<(HttpStatusCode Status, string Body)> ProxyThroughAsync(
         Func<InProcessGateway, DevelopmentCertificateAuthority, (string CertificatePath, string KeyPath)> backendCertificate)
     {
-        var backendPort = FreePort();
+        var backendPort = InProcessGateway.FreePort();
         await using var gateway = await InProcessGateway.StartAsync(gateway => new()
         {
             ["ReverseProxy:Clusters:backend:Metadata:TrustedRootCertificatePath"] = gateway.Authority.RootCertificatePath,
@@ -93,12 +92,5 @@ public sealed class ReEncryptionTests
             + $"\nbackend-sni={serverName}");
         await app.StartAsync().WaitAsync(InProcessGateway.Timeout);
         return app;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SecureFlow.AppHost.Certificates;
 using SecureFlow.Gateway.Telemetry;
+using SecureFlow.ServiceDefaults.Tls;
 
 namespace SecureFlow.Gateway.Tests.Infrastructure;
 
@@ -112,9 +113,10 @@ public sealed class InProcessGateway : IAsyncDisposable
         var client = new TcpClient();
         await client.ConnectAsync(IPAddress.Loopback, HttpsPort).WaitAsync(Timeout);
         var stream = new SslStream(client.GetStream());
-        var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
-        policy.CustomTrustStore.Add(Root);
-        var options = new SslClientAuthenticationOptions { TargetHost = serverName ?? "", EnabledSslProtocols = protocols, CertificateChainPolicy = policy };
+        var options = new SslClientAuthenticationOptions
+        {
+            TargetHost = serverName ?? "", EnabledSslProtocols = protocols, CertificateChainPolicy = TrustedRootPolicy.TrustingOnly(Root),
+        };
         if (cipherSuites is not null && !OperatingSystem.IsWindows())
         {
             options.CipherSuitesPolicy = cipherSuites;
@@ -205,7 +207,7 @@ public sealed class InProcessGateway : IAsyncDisposable
         await App.StartAsync().WaitAsync(Timeout);
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging;
 using SecureFlow.AppHost.Certificates;
 using SecureFlow.ServiceDefaults.Identity;
 using SecureFlow.ServiceDefaults.KeyVault;
+using SecureFlow.ServiceDefaults.Tls;
 
 namespace SecureFlow.KeyVaultEmulator.Tests.Infrastructure;
 
@@ -100,9 +101,7 @@ public sealed class InProcessVault : IAsyncDisposable
     /// <summary>A plain HttpClient that trusts only the test's CA, for requests the SDK would never send.</summary>
     public HttpClient CreateHttpClient()
     {
-        var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
-        policy.CustomTrustStore.Add(Root);
-        return new HttpClient(new SocketsHttpHandler { SslOptions = { CertificateChainPolicy = policy } }) { BaseAddress = VaultUri, Timeout = Timeout };
+        return new HttpClient(new SocketsHttpHandler { SslOptions = { CertificateChainPolicy = TrustedRootPolicy.TrustingOnly(Root) } }) { BaseAddress = VaultUri, Timeout = Timeout };
     }
 
     /// <summary>A certificate with its key from the test's CA, as the AppHost issues them.</summary>
