@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using SecureFlow.Gateway.Certificates;
 using SecureFlow.Gateway.Configuration;
 using SecureFlow.Gateway.Forwarder;
+using SecureFlow.Gateway.Requests;
 using SecureFlow.Gateway.Inspection;
 using SecureFlow.Gateway.Telemetry;
 using SecureFlow.Gateway.Tls;
@@ -92,6 +93,8 @@ public static partial class GatewayExtensions
 
         app.UseWaf();
         app.UseMiddleware<HostMatchesSniMiddleware>();
+        app.UseMiddleware<AsteriskFormMiddleware>();
+        app.UseMiddleware<AmbiguousHeaderNamesMiddleware>();
         app.MapReverseProxy(proxy => proxy.UseRequestInspection());
         return app;
     }

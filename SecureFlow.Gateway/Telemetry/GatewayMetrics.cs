@@ -17,6 +17,7 @@ public sealed class GatewayMetrics
     private readonly Counter<long> _handshakes;
     private readonly Counter<long> _refusedHandshakes;
     private readonly Counter<long> _misdirectedRequests;
+    private readonly Counter<long> _droppedRequestHeaders;
     private readonly Counter<long> _wafInspected;
     private readonly Counter<long> _wafBlocked;
     private readonly Counter<long> _wafRuleMatches;
@@ -36,6 +37,8 @@ public sealed class GatewayMetrics
             "secureflow.gateway.tls.refused_handshakes", "{handshake}", "TLS handshakes refused, by reason.");
         _misdirectedRequests = meter.CreateCounter<long>(
             "secureflow.gateway.misdirected_requests", "{request}", "Requests answered 421 because Host did not match the SNI name.");
+        _droppedRequestHeaders = meter.CreateCounter<long>(
+            "secureflow.gateway.dropped_request_headers", "{header}", "Request headers dropped because their names could alias another header at the backend.");
         _wafInspected = meter.CreateCounter<long>(
             "secureflow.gateway.waf.inspected_requests", "{request}", "Requests the WAF inspected, by the action taken.");
         _wafBlocked = meter.CreateCounter<long>(
@@ -55,6 +58,8 @@ public sealed class GatewayMetrics
         _refusedHandshakes.Add(1, _gateway, new("reason", reason.ToTagValue()));
 
     public void RequestMisdirected() => _misdirectedRequests.Add(1, _gateway);
+
+    public void RequestHeaderDropped() => _droppedRequestHeaders.Add(1, _gateway);
 
     public void WafInspected(WafAction action, IEnumerable<int> ruleIds)
     {

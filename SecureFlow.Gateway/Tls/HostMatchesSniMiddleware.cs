@@ -6,7 +6,8 @@ namespace SecureFlow.Gateway.Tls;
 /// <summary>
 /// A request's Host must name the server the client asked for in its handshake. Otherwise one certificate's
 /// connection could carry requests for another host (HTTP/2 connection reuse, domain fronting): such a request gets
-/// 421 Misdirected Request (RFC 9110 15.5.20), which tells a browser to retry on a fresh connection.
+/// 421 Misdirected Request (RFC 9110 15.5.20), which tells a browser to retry on a fresh connection; one that names no
+/// host at all gets 400.
 /// A request that did not arrive over TLS came through the management listener: only health endpoints live there.
 /// </summary>
 internal sealed class HostMatchesSniMiddleware(RequestDelegate next, GatewayMetrics metrics)
@@ -17,6 +18,14 @@ internal sealed class HostMatchesSniMiddleware(RequestDelegate next, GatewayMetr
         if (tls is null)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        }
+
+        // HTTP/1.1 requires Host and Kestrel refuses a request without it; an HTTP/1.0 request may omit it, but this
+        // gateway routes by the name the client asked for, so a request that names no host is incomplete here.
+        if (!context.Request.Host.HasValue)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
             return Task.CompletedTask;
         }
 

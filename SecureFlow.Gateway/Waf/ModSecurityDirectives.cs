@@ -26,6 +26,7 @@ internal static partial class ModSecurityDirectives
         Line(directives, $"SecRequestBodyNoFilesLimit {options.RequestBodyLimit}");
         Line(directives, "SecRequestBodyLimitAction Reject");
         Line(directives, "SecResponseBodyAccess Off");
+        BodyProcessing(directives);
 
         // Set before the CRS setup file so that its defaults (applied only when unset) keep these values.
         Line(directives, $"SecAction \"id:900000,phase:1,nolog,pass,t:none,setvar:tx.paranoia_level={options.ParanoiaLevel},setvar:tx.executing_paranoia_level={options.ParanoiaLevel}\"");
@@ -63,6 +64,29 @@ internal static partial class ModSecurityDirectives
 
         return directives.ToString();
     }
+
+    /// <summary>
+    /// ModSecurity's recommended request body handling (its modsecurity.conf-recommended, rules 200001-200007). JSON
+    /// bodies, what the workload's API speaks, are parsed so that the CRS sees their values as arguments, as it sees form
+    /// fields; without it an injection in a JSON body is never matched. A body the engine cannot parse, a multipart body
+    /// that fails strict validation or one with more arguments than it parses is refused (400) rather than forwarded
+    /// uninspected: a lenient backend parser could read what the engine could not. XML bodies are not parsed (nor are they
+    /// by the reference WAF): the CRS matches their raw text only. In Detection mode these rules, like all, only log.
+    /// </summary>
+    private static void BodyProcessing(StringBuilder directives) => directives.Append(
+        """
+        SecRequestBodyJsonDepthLimit 512
+        SecArgumentsLimit 1000
+        SecPcreMatchLimit 1000
+        SecPcreMatchLimitRecursion 1000
+        SecRule REQUEST_HEADERS:Content-Type "^application/json" "id:200001,phase:1,t:none,t:lowercase,pass,nolog,ctl:requestBodyProcessor=JSON"
+        SecRule &ARGS "@ge 1000" "id:200007,phase:2,t:none,log,deny,status:400,msg:'Failed to fully parse request body due to large argument count',severity:2"
+        SecRule REQBODY_ERROR "!@eq 0" "id:200002,phase:2,t:none,log,deny,status:400,msg:'Failed to parse request body.',severity:2"
+        SecRule MULTIPART_STRICT_ERROR "!@eq 0" "id:200003,phase:2,t:none,log,deny,status:400,msg:'Multipart request body failed strict validation',severity:2"
+        SecRule MULTIPART_UNMATCHED_BOUNDARY "@eq 1" "id:200004,phase:2,t:none,log,deny,msg:'Multipart parser detected a possible unmatched boundary.'"
+        SecRule TX:/^MSC_/ "!@streq 0" "id:200005,phase:2,t:none,log,deny,msg:'ModSecurity internal error flagged: %{MATCHED_VAR_NAME}'"
+
+        """);
 
     /// <summary>Fails on values that are not what the model can set, so that nothing is ever spliced into a directive.</summary>
     public static void Validate(WafOptions options)

@@ -79,6 +79,12 @@ internal sealed unsafe class ModSecurityTransaction : IDisposable
         var intervention = new ModSecurityIntervention { Status = StatusCodes.Status200OK };
         var disruptive = _library.Intervention(_transaction, &intervention);
 
+        // The disruptive rule's message comes with the intervention, not through the log callback.
+        if (intervention.Log != 0 && Marshal.PtrToStringUTF8(intervention.Log) is { Length: > 0 } log)
+        {
+            _messages.Add(log);
+        }
+
         // The caller owns the strings the engine allocated for the intervention (C heap).
         NativeMemory.Free((void*)intervention.Url);
         NativeMemory.Free((void*)intervention.Log);

@@ -6,9 +6,12 @@ using Microsoft.AspNetCore.Http;
 
 namespace SecureFlow.Gateway.Tests.Infrastructure;
 
-/// <summary>A plain HTTP backend that answers every request with the body it received, and counts what reached it.</summary>
+/// <summary>A plain HTTP backend that answers every request with the body (and the header names) it received, and counts what reached it.</summary>
 public sealed class EchoBackend : IAsyncDisposable
 {
+    /// <summary>The response header that lists the names of the request headers the backend received.</summary>
+    public const string HeaderNamesEcho = "Echo-Header-Names";
+
     private readonly WebApplication _app;
     private int _requests;
 
@@ -46,6 +49,7 @@ public sealed class EchoBackend : IAsyncDisposable
         {
             Interlocked.Increment(ref backend._requests);
             context.Response.ContentType = "application/octet-stream";
+            context.Response.Headers[HeaderNamesEcho] = string.Join(',', context.Request.Headers.Keys);
             await context.Request.Body.CopyToAsync(context.Response.Body, context.RequestAborted);
         });
         await app.StartAsync().WaitAsync(InProcessGateway.Timeout);

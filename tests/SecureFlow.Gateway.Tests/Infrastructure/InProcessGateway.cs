@@ -136,13 +136,18 @@ public sealed class InProcessGateway : IAsyncDisposable
     }
 
     /// <summary>
-    /// Sends one raw HTTP/1.1 request over TLS (<paramref name="requestLine"/> and any extra headers, each ending in CRLF)
+    /// Sends one raw HTTP/1.1 request over TLS (<paramref name="requestLine"/> and any extra headers, each ending in CRLF; no Host when <paramref name="host"/> is null)
     /// and returns the response's status and text.
     /// </summary>
     public async Task<(int Status, string Body)> SendAsync(
-        string requestLine, string? contentType = null, string? body = null, bool contentLength = true, string host = HostName)
+        string requestLine, string? contentType = null, string? body = null, bool contentLength = true, string? host = HostName)
     {
-        var request = new System.Text.StringBuilder(requestLine).Append(CultureInfo.InvariantCulture, $"Host: {host}\r\nConnection: close\r\n");
+        var request = new System.Text.StringBuilder(requestLine).Append("Connection: close\r\n");
+        if (host is not null)
+        {
+            request.Append(CultureInfo.InvariantCulture, $"Host: {host}\r\n");
+        }
+
         if (contentType is not null)
         {
             request.Append(CultureInfo.InvariantCulture, $"Content-Type: {contentType}\r\n");

@@ -61,6 +61,27 @@ public sealed class ModSecurityInspectorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SqlInjectionInAJsonBodyIsBlocked()
+    {
+        var response = await _gateway.SendAsync("POST /api/orders HTTP/1.1\r\n", "application/json", """{"name":"1' OR '1'='1"}""");
+
+        Assert.Equal(403, response.Status);
+        Assert.Equal(0, _backend.Requests);
+        Assert.Equal(1, _gateway.Total(RuleMatches, ("waf.rule.id", "942100")));
+    }
+
+    [Fact]
+    public async Task JsonBodyTheEngineCannotParseGets400AndNeverReachesTheBackend()
+    {
+        var response = await _gateway.SendAsync("POST /api/orders HTTP/1.1\r\n", "application/json", "{'name': 'lenient parsers read this' /* x */}");
+
+        Assert.Equal(400, response.Status);
+        Assert.Matches("Correlation id: [0-9a-f]{32}", response.Body);
+        Assert.Equal(0, _backend.Requests);
+        Assert.Equal(1, _gateway.Total(RuleMatches, ("waf.rule.id", "200002")));
+    }
+
+    [Fact]
     public async Task ChunkedBodyIsInspectedAsItStreams()
     {
         var chunked = "d\r\ncomment=<scri\r\ne\r\npt>alert(1)</s\r\n6\r\ncript>\r\n0\r\n\r\n";
