@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text;
 using SecureFlow.Gateway.Tests.Infrastructure;
@@ -46,6 +47,29 @@ public sealed class ModSecurityInspectorTests : IAsyncLifetime
         Assert.Equal(0, _backend.Requests);
         Assert.Equal(1, _gateway.Total(Blocked, ("waf.action", "blocked")));
         Assert.Equal(1, _gateway.Total(RuleMatches, ("waf.rule.id", "942100")));
+    }
+
+    [Fact]
+    public async Task BlockedRequestsSpanCarriesTheDecisionAndTheRules()
+    {
+        var spans = new System.Collections.Concurrent.ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Microsoft.AspNetCore",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        var response = await _gateway.SendAsync("GET /items?id=1%27%20OR%20%271%27=%271 HTTP/1.1\r\n");
+
+        var traceId = System.Text.RegularExpressions.Regex.Match(response.Body, "Correlation id: ([0-9a-f]{32})").Groups[1].Value;
+        await InProcessGateway.EventuallyAsync(() => spans.Any(span => span.TraceId.ToHexString() == traceId), "the blocked request's span");
+        var blocked = spans.Single(span => span.TraceId.ToHexString() == traceId);
+        Assert.Equal(ActivityStatusCode.Error, blocked.Status);
+        Assert.Equal("blocked", blocked.GetTagItem("secureflow.waf.action"));
+        Assert.Contains("942100", (string?)blocked.GetTagItem("secureflow.waf.rule_ids") ?? "", StringComparison.Ordinal);
+        Assert.True((int?)blocked.GetTagItem("secureflow.waf.anomaly_score") >= 5);
     }
 
     [Fact]
