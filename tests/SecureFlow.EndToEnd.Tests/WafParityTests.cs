@@ -33,6 +33,14 @@ public sealed class WafParityTests(SharedApp shared)
 
         var tools = Path.Combine(sharedFolder, "tools");
         var work = Directory.CreateTempSubdirectory("secureflow-waf-parity-");
+
+        // nginx's workers run as another user: they must reach the reference's body buffer files under this folder, or a
+        // large body gets 500 from the reference instead of its WAF's decision.
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(work.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
+                UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
         try
         {
             var referencePort = SecureFlowApp.FreePort();
