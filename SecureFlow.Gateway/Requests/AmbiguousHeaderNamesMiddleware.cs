@@ -38,23 +38,8 @@ internal sealed partial class AmbiguousHeaderNamesMiddleware(RequestDelegate nex
     }
 
     /// <summary>Letters, digits and hyphens: the names every backend reads one way.</summary>
-    internal static bool IsUnambiguous(string name)
-    {
-        if (name.Length == 0)
-        {
-            return false;
-        }
-
-        foreach (var character in name)
-        {
-            if (!char.IsAsciiLetterOrDigit(character) && character != '-')
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    private static bool IsUnambiguous(string name) =>
+        name.Length > 0 && name.All(character => char.IsAsciiLetterOrDigit(character) || character == '-');
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information,
         Message = "Dropped request header {HeaderName}: a name with characters other than letters, digits and '-' can alias another header at the backend (request {RequestId})")]
