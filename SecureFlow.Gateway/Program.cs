@@ -1,3 +1,5 @@
+using SecureFlow.Gateway.Extensions;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();

@@ -1,3 +1,5 @@
+using SecureFlow.KeyVaultEmulator.Extensions;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();

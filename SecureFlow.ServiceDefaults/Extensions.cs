@@ -4,9 +4,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using SecureFlow.Contracts;
+using SecureFlow.Contracts.Management;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -18,9 +21,6 @@ public static class Extensions
     private const string HealthEndpointPath = "/health";
     private const string AlivenessEndpointPath = "/alive";
 
-    /// <summary>The configuration key of the port that serves health endpoints and nothing else.</summary>
-    public const string ManagementPortKey = "Management:Port";
-
     /// <summary>The meters of SecureFlow's own components, exported with the platform's.</summary>
     public const string SecureFlowMeterPrefix = "SecureFlow.";
 
@@ -30,6 +30,7 @@ public static class Extensions
 
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
+        builder.Services.AddServiceOptions<ManagementOptions, ManagementOptionsValidator>();
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
@@ -84,7 +85,7 @@ public static class Extensions
     }
 
     /// <summary>
-    /// Maps <c>/health</c> (all checks) and <c>/alive</c> (liveness only). When <see cref="ManagementPortKey"/> is set,
+    /// Maps <c>/health</c> (all checks) and <c>/alive</c> (liveness only). When <see cref="ManagementOptions.Port"/> is set,
     /// they answer on that port only, so a public listener never exposes them.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
@@ -92,7 +93,7 @@ public static class Extensions
         ArgumentNullException.ThrowIfNull(app);
 
         var liveness = new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") };
-        if (app.Configuration.GetValue<int?>(ManagementPortKey) is { } managementPort)
+        if (app.Services.GetRequiredService<IOptions<ManagementOptions>>().Value.Port is { } managementPort)
         {
             app.UseHealthChecks(HealthEndpointPath, managementPort);
             app.UseHealthChecks(AlivenessEndpointPath, managementPort, liveness);

@@ -106,8 +106,10 @@ resource appGateway 'Microsoft.Network/applicationGateways@2024-05-01' = {
       policyType: 'CustomV2'
       // No TLS 1.0/1.1: protocol downgrade attacks.
       minProtocolVersion: 'TLSv1_2'
-      // The model's TLS 1.2 suites only: forward secrecy and authenticated encryption.
+      // The model's suites only (TLS 1.3, then TLS 1.2): forward secrecy and authenticated encryption.
       cipherSuites: [
+        'TLS_AES_128_GCM_SHA256'
+        'TLS_AES_256_GCM_SHA384'
         'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384'
         'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256'
         'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384'

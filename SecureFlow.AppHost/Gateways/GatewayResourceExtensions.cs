@@ -1,3 +1,8 @@
+using SecureFlow.AppHost.Configuration;
+using SecureFlow.AppHost.Gateways;
+using SecureFlow.Contracts.Gateways;
+using SecureFlow.Contracts.Management;
+
 namespace Aspire.Hosting;
 
 public static class GatewayResourceExtensions
@@ -13,6 +18,7 @@ public static class GatewayResourceExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(policy);
 
+        // Refused now, with the gateway's own message, rather than when the gateway starts.
         policy.ToOptions();
         builder.Resource.TlsPolicy = policy;
         return builder;
@@ -51,8 +57,8 @@ public static class GatewayResourceExtensions
             .WithAnnotation(new Projects.SecureFlow_Gateway())
             .WithProjectDefaults(new ProjectResourceOptions { ExcludeKestrelEndpoints = true })
 #pragma warning restore ASPIREPROJECTS001
-            .WithHttpsEndpoint(port: httpsPort, name: GatewayResource.HttpsEndpointName, env: "Gateway__Https__Port", isProxied: httpsPort is null)
-            .WithHttpEndpoint(name: GatewayResource.ManagementEndpointName, env: "Management__Port")
+            .WithHttpsEndpoint(port: httpsPort, name: GatewayResource.HttpsEndpointName, env: ServiceConfiguration.Key<GatewayOptions>(options => options.Https.Port), isProxied: httpsPort is null)
+            .WithHttpEndpoint(name: GatewayResource.ManagementEndpointName, env: ServiceConfiguration.Key<ManagementOptions>(options => options.Port))
             .WithEndpointsInEnvironment(_ => false)
             .WithHttpHealthCheck("/health", endpointName: GatewayResource.ManagementEndpointName)
             .WithUrlForEndpoint(GatewayResource.ManagementEndpointName, url => url.DisplayLocation = UrlDisplayLocation.DetailsOnly)

@@ -144,7 +144,7 @@ internal sealed partial class KeyVaultProvisioner(KeyVaultResource vault, IDistr
     private KeyVaultClientFactory Clients()
     {
         var endpoint = vault.HttpsEndpoint;
-        var root = X509CertificateLoader.LoadCertificateFromFile(KeyVaultResourceExtensions.RequireTlsCertificate(vault).RequireFiles().IssuerCertificatePath);
+        var root = X509CertificateLoader.LoadCertificateFromFile(KeyVaultClientConfiguration.RequireTlsCertificate(vault).RequireFiles().IssuerCertificatePath);
         var credential = new LocalServiceCredential(KeyVaultResource.ProvisioningIdentity, vault.IdentityKey(KeyVaultResource.ProvisioningIdentity));
         return new KeyVaultClientFactory(new Uri($"https://localhost:{endpoint.Port}/"), credential, root);
     }

@@ -1,7 +1,8 @@
-using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using SecureFlow.AppHost.Configuration;
 using SecureFlow.AppHost.KeyVault;
+using SecureFlow.Contracts.Management;
 
 namespace Aspire.Hosting;
 
@@ -41,13 +42,13 @@ public static class KeyVaultResourceExtensions
             .WithAnnotation(new Projects.SecureFlow_KeyVaultEmulator())
             .WithProjectDefaults(new ProjectResourceOptions { ExcludeKestrelEndpoints = true })
 #pragma warning restore ASPIREPROJECTS001
-            .WithHttpsEndpoint(name: KeyVaultResource.HttpsEndpointName, env: "KeyVault__Https__Port")
-            .WithHttpEndpoint(name: KeyVaultResource.ManagementEndpointName, env: "Management__Port")
+            .WithHttpsEndpoint(name: KeyVaultResource.HttpsEndpointName, env: ServiceConfiguration.Key<KeyVaultEmulatorOptions>(options => options.Https.Port))
+            .WithHttpEndpoint(name: KeyVaultResource.ManagementEndpointName, env: ServiceConfiguration.Key<ManagementOptions>(options => options.Port))
             .WithEndpointsInEnvironment(_ => false)
             .WithHttpHealthCheck("/health", endpointName: KeyVaultResource.ManagementEndpointName)
             .WithHealthCheck(provisionedCheck)
             .WithUrlForEndpoint(KeyVaultResource.ManagementEndpointName, url => url.DisplayLocation = UrlDisplayLocation.DetailsOnly)
-            .WithEnvironment(context => WriteEmulatorConfiguration(vault, Path.Combine(dataRoot, name), context.EnvironmentVariables))
+            .WithEnvironment(context => KeyVaultClientConfiguration.WriteEmulator(vault, Path.Combine(dataRoot, name), context.EnvironmentVariables))
             .WithCommand(RotateCertificatesCommand, "Rotate certificates", provisioner.RotateAsync, new CommandOptions
             {
                 Description = "Issues a new version of every certificate in the vault and imports it; gateways serve it at their next poll.",
@@ -130,49 +131,9 @@ public static class KeyVaultResourceExtensions
 
         vault.Resource.Grant(builder.Resource.Name, role, vaultObject?.Resource.Name);
         return builder
-            .WithEnvironment(context =>
-            {
-                WriteClientConfiguration(vault.Resource, builder.Resource.Name, context.EnvironmentVariables);
-                if (vaultObject?.Resource is KeyVaultSecretResource secret)
-                {
-                    context.EnvironmentVariables["KeyVault__SecretName"] = secret.Name;
-                }
-            })
+            .WithEnvironment(context => KeyVaultClientConfiguration.Write(
+                vault.Resource, builder.Resource.Name, context.EnvironmentVariables, (vaultObject?.Resource as KeyVaultSecretResource)?.Name))
             .WithRelationship(vault.Resource, $"KeyVault {role}")
             .WaitFor(vault);
-    }
-
-    /// <summary>What a service needs to call the vault as itself: the vault URI, the root to trust, its identity and key.</summary>
-    internal static void WriteClientConfiguration(KeyVaultResource vault, string identity, IDictionary<string, object> environment)
-    {
-        environment["KeyVault__Uri"] = ReferenceExpression.Create($"https://localhost:{vault.HttpsEndpoint.Property(EndpointProperty.Port)}/");
-        environment["KeyVault__TrustedRootPath"] = RequireTlsCertificate(vault).RequireFiles().IssuerCertificatePath;
-        environment["Identity__Name"] = identity;
-        environment["Identity__LocalKey"] = vault.IdentityKey(identity);
-    }
-
-    internal static CertificateResource RequireTlsCertificate(KeyVaultResource vault) =>
-        vault.TlsCertificate ?? throw new InvalidOperationException($"Vault '{vault.Name}' has no TLS certificate: create it with AddKeyVault.");
-
-    /// <summary>The model, projected into the emulator's configuration: its TLS certificate, data folder, identities and grants.</summary>
-    private static void WriteEmulatorConfiguration(KeyVaultResource vault, string dataDirectory, Dictionary<string, object> environment)
-    {
-        var tls = RequireTlsCertificate(vault).RequireFiles();
-        environment["KeyVault__Https__CertificatePath"] = tls.CertificatePath;
-        environment["KeyVault__Https__KeyPath"] = tls.KeyPath;
-        environment["KeyVault__DataDirectory"] = dataDirectory;
-        foreach (var identity in vault.RoleAssignments.Select(assignment => assignment.Identity).Distinct(StringComparer.Ordinal))
-        {
-            environment[$"KeyVault__Identities__{identity}__Key"] = vault.IdentityKey(identity);
-        }
-
-        for (var i = 0; i < vault.RoleAssignments.Count; i++)
-        {
-            var (identity, role, objectName) = vault.RoleAssignments[i];
-            var key = string.Create(CultureInfo.InvariantCulture, $"KeyVault__RoleAssignments__{i}");
-            environment[$"{key}__Identity"] = identity;
-            environment[$"{key}__Role"] = role.ToString();
-            environment[$"{key}__ObjectName"] = objectName ?? "";
-        }
     }
 }

@@ -1,12 +1,14 @@
 using SecureFlow.AppHost.Publishing.Azd;
 using SecureFlow.AppHost.Publishing.Bicep;
+using SecureFlow.AppHost.Publishing.Controls;
 using SecureFlow.AppHost.Publishing.Kubernetes;
 
 namespace SecureFlow.AppHost.Publishing;
 
 /// <summary>
 /// Every file publish mode writes, by path relative to the output folder: Bicep in <c>infra/</c>, manifests in
-/// <c>deploy/</c>, <c>azure.yaml</c> and its hook. All come from the same <see cref="PublishedApp"/>.
+/// <c>deploy/</c>, <c>azure.yaml</c> and its hook, and the controls catalog <c>docs/controls.md</c>. All come from the
+/// same <see cref="PublishedApp"/>.
 /// </summary>
 internal static class AzdArtifacts
 {
@@ -34,6 +36,7 @@ internal static class AzdArtifacts
             (ProvisioningHook.Path, ProvisioningHook.Build(app)),
             .. KubernetesManifests.Build(app),
             (AzureYaml.Path, AzureYaml.Build(app, ProjectName)),
+            (ControlsCatalog.Path, ControlsCatalog.Render(app)),
         ];
     }
 

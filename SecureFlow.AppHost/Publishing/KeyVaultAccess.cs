@@ -57,19 +57,16 @@ internal static class KeyVaultAccess
             var secret = secrets.FirstOrDefault(candidate => candidate.Name == grant.ObjectName && candidate.Format != SecretFormat.TrustedRoot)
                 ?? secrets.FirstOrDefault(candidate => candidate.Name == grant.ObjectName)
                 ?? throw new InvalidOperationException($"'{grant.Identity}' is granted '{grant.ObjectName}', which vault '{vault.Name}' does not hold when published.");
-            assignments.Add(new(grant.Identity, Role(grant), secret, $"the model grants {grant.Identity} {grant.Role} on {grant.ObjectName}"));
+            if (grant.Role is not (KeyVaultRole.SecretsUser or KeyVaultRole.CertificateUser or KeyVaultRole.Reader))
+            {
+                throw new InvalidOperationException($"'{grant.Identity}' holds {grant.Role}: a deployed service never gets more than read access.");
+            }
+
+            assignments.Add(new(grant.Identity, grant.Role, secret, $"the model grants {grant.Identity} {grant.Role} on {grant.ObjectName}"));
         }
 
         return assignments;
     }
-
-    private static VaultRole Role(KeyVaultRoleAssignment grant) => grant.Role switch
-    {
-        KeyVaultRole.SecretsUser => VaultRole.SecretsUser,
-        KeyVaultRole.CertificateUser => VaultRole.CertificateUser,
-        KeyVaultRole.Reader => VaultRole.Reader,
-        _ => throw new InvalidOperationException($"'{grant.Identity}' holds {grant.Role}: a deployed service never gets more than read access."),
-    };
 
     private static void Add(List<VaultSecret> secrets, VaultSecret secret)
     {

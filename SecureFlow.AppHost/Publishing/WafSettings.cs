@@ -25,7 +25,7 @@ internal sealed record WafSettings(WafPolicy Policy)
         ArgumentNullException.ThrowIfNull(edge);
 
         var policy = edge.WafPolicy ?? new WafPolicy(WafMode.Off);
-        policy.Validate();
+        policy.ToOptions();
         if (policy.ParanoiaLevel != 1 || policy.AnomalyThreshold != 5)
         {
             throw new InvalidOperationException(

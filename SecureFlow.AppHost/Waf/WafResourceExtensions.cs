@@ -30,7 +30,7 @@ public static class WafResourceExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(policy);
 
-        policy.Validate();
+        policy.ToOptions();
         builder.Resource.WafPolicy = policy;
         return builder;
     }

@@ -20,7 +20,7 @@ internal sealed class FileCertificateSource(IOptions<GatewayOptions> options) : 
         return [.. gateway.Certificates.Select(entry => Load(entry.Key, entry.Value))];
     }
 
-    internal static X509Certificate2 Load(string name, CertificateFileOptions files)
+    internal static X509Certificate2 Load(string name, GatewayCertificateOptions files)
     {
         try
         {

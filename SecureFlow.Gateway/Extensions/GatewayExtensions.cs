@@ -11,10 +11,13 @@ using SecureFlow.Gateway.Telemetry;
 using SecureFlow.Gateway.Tls;
 using SecureFlow.Gateway.Transforms;
 using SecureFlow.Gateway.Waf;
+using SecureFlow.Contracts;
+using SecureFlow.Contracts.Management;
 using SecureFlow.ServiceDefaults.Tls;
+using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
 
-namespace Microsoft.Extensions.Hosting;
+namespace SecureFlow.Gateway.Extensions;
 
 /// <summary>Composes SecureFlow.Gateway: one program for every TLS-terminating hop (the edge, the ingress).</summary>
 public static partial class GatewayExtensions
@@ -24,9 +27,9 @@ public static partial class GatewayExtensions
         ArgumentNullException.ThrowIfNull(builder);
 
         var services = builder.Services;
-        services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName);
-        services.AddOptions<TlsPolicyOptions>().BindConfiguration(TlsPolicyOptions.SectionName);
-        services.AddSingleton(provider => KestrelTlsPolicy.FromOptions(provider.GetRequiredService<IOptions<TlsPolicyOptions>>().Value));
+        services.AddServiceOptions<GatewayOptions, GatewayOptionsValidator>();
+        services.AddServiceOptions<TlsPolicyOptions, TlsPolicyOptionsValidator>();
+        services.AddSingleton(provider => new KestrelTlsPolicy(provider.GetRequiredService<IOptions<TlsPolicyOptions>>().Value));
         if (builder.Configuration.HasKeyVault())
         {
             // The gateway's own identity reads its certificates (and the edge its backend's trusted root) from the vault.
@@ -45,8 +48,9 @@ public static partial class GatewayExtensions
         services.AddWaf(builder.Configuration);
         services.AddHsts(hsts => hsts.MaxAge = TimeSpan.FromDays(365));
 
+        // YARP's routes and clusters are built from the model's routes, not configured by hand.
+        services.AddSingleton<IProxyConfigProvider>(provider => GatewayProxyConfig.Create(provider.GetRequiredService<IOptions<GatewayOptions>>().Value));
         services.AddReverseProxy()
-            .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddServiceDiscoveryDestinationResolver()
             .AddTransforms<HopRecordTransformProvider>();
         services.AddSingleton<IForwarderHttpClientFactory>(provider => new TrustedRootForwarderHttpClientFactory(provider));
@@ -54,16 +58,12 @@ public static partial class GatewayExtensions
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             kestrel.AddServerHeader = false;
-            var gateway = context.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new();
-            if (gateway.Https.Port is <= 0 or > IPEndPoint.MaxPort)
-            {
-                throw new InvalidOperationException($"Gateway '{gateway.Name}': set Gateway:Https:Port to the port of its TLS listener.");
-            }
-
+            // Validated options: a listener without a port or certificate stops the gateway at start, with the reason.
+            var gateway = kestrel.ApplicationServices.GetRequiredService<IOptions<GatewayOptions>>().Value;
             Listen(kestrel, gateway.Https.Address, gateway.Https.Port, listen => UseStrictTls(listen, gateway.Https.HandshakeTimeout));
 
             // Health probes (Aspire's, Kubernetes') use a plain listener that serves nothing but health endpoints.
-            if (context.Configuration.GetValue<int?>(Extensions.ManagementPortKey) is { } managementPort)
+            if (kestrel.ApplicationServices.GetRequiredService<IOptions<ManagementOptions>>().Value.Port is { } managementPort)
             {
                 Listen(kestrel, gateway.Https.Address, managementPort, listen => listen.Protocols = HttpProtocols.Http1);
             }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using Azure;
 using Azure.Security.KeyVault.Secrets;
+using Microsoft.Extensions.Options;
 using SecureFlow.ServiceDefaults.Tls;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -8,29 +9,31 @@ namespace SecureFlow.Gateway.Forwarder;
 
 /// <summary>
 /// Re-encryption to the next hop trusts exactly the root the model names for that cluster, as Application Gateway's
-/// <c>trustedRootCertificates</c> do: a Key Vault secret holding the PEM root (cluster metadata
-/// <see cref="TrustedRootSecretMetadataKey"/>, read with the gateway's own identity) or a PEM file
-/// (<see cref="TrustedRootMetadataKey"/>). The system store is not consulted, so a certificate from any other CA, or
-/// for another name, fails the request with 502. A cluster without either key uses the system's trust.
+/// <c>trustedRootCertificates</c> do: a Key Vault secret holding the PEM root
+/// (<see cref="GatewayRouteOptions.TrustedRootSecretName"/>, read with the gateway's own identity) or a PEM file
+/// (<see cref="GatewayRouteOptions.TrustedRootCertificatePath"/>). The system store is not consulted, so a certificate
+/// from any other CA, or for another name, fails the request with 502. A route without either uses the system's trust.
 /// </summary>
 internal sealed class TrustedRootForwarderHttpClientFactory(IServiceProvider services) : ForwarderHttpClientFactory
 {
-    public const string TrustedRootMetadataKey = "TrustedRootCertificatePath";
-
-    public const string TrustedRootSecretMetadataKey = "TrustedRootSecretName";
-
     protected override void ConfigureHandler(ForwarderHttpClientContext context, SocketsHttpHandler handler)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(handler);
 
         base.ConfigureHandler(context, handler);
+        var routes = services.GetRequiredService<IOptions<GatewayOptions>>().Value.Routes;
         X509Certificate2 root;
-        if (context.NewMetadata?.TryGetValue(TrustedRootSecretMetadataKey, out var secretName) is true)
+        if (!routes.TryGetValue(context.ClusterId, out var route))
+        {
+            return;
+        }
+
+        if (route.TrustedRootSecretName is { Length: > 0 } secretName)
         {
             root = ReadRootFromVault(context.ClusterId, secretName);
         }
-        else if (context.NewMetadata?.TryGetValue(TrustedRootMetadataKey, out var path) is true)
+        else if (route.TrustedRootCertificatePath is { Length: > 0 } path)
         {
             root = LoadRoot(context.ClusterId, path);
         }

@@ -36,7 +36,7 @@ public sealed class GatewayTlsPolicy(KestrelTlsPolicy policy, SniCertificateSele
             return HandshakeRefusal.UnknownSni;
         }
 
-        var negotiable = common.HasFlag(SslProtocols.Tls13) ? KestrelTlsPolicy.Tls13CipherSuites : Policy.Tls12CipherSuites;
+        var negotiable = common.HasFlag(SslProtocols.Tls13) ? Policy.Tls13CipherSuites : Policy.Tls12CipherSuites;
         return negotiable.Any(hello.CipherSuites.Contains) ? null : HandshakeRefusal.Cipher;
     }
 

@@ -10,8 +10,9 @@ namespace SecureFlow.Gateway.Transforms;
 
 /// <summary>
 /// On every route: appends this hop's <see cref="HopRecord"/> and the standard X-Forwarded-* headers. A gateway
-/// that does not trust its upstream (the public edge) first drops whatever the client sent in those headers, so
-/// the path a request took cannot be forged.
+/// that does not trust its upstream (the public edge) first drops whatever the client sent in those headers and in
+/// every other header of <see cref="GatewayOptions.ClientIdentityHeaders"/> (<c>Forwarded</c>, <c>X-Real-IP</c>, ...),
+/// so neither the path a request took nor the client's address can be forged.
 /// </summary>
 internal sealed class HopRecordTransformProvider(IOptions<GatewayOptions> options) : ITransformProvider
 {
@@ -29,6 +30,18 @@ internal sealed class HopRecordTransformProvider(IOptions<GatewayOptions> option
         var action = gateway.TrustUpstreamHops ? ForwardedTransformActions.Append : ForwardedTransformActions.Set;
 
         context.UseDefaultForwarders = false;
+
+        // First, before the X-Forwarded-* and hop transforms set what this hop vouches for: nothing a client sent about
+        // its identity, the original URL or method passes a hop that does not trust its upstream.
+        context.AddRequestTransform(transform =>
+        {
+            foreach (var header in gateway.ClientIdentityHeaders)
+            {
+                RequestTransform.RemoveHeader(transform, header);
+            }
+
+            return ValueTask.CompletedTask;
+        });
         context.AddXForwarded(action);
         context.AddRequestTransform(transform =>
         {

@@ -14,16 +14,19 @@ internal static partial class ModSecurityDirectives
     private const string ExclusionsBeforeCrs = "REQUEST-900-EXCLUSION-RULES-BEFORE-CRS.conf";
     private const string ExclusionsAfterCrs = "RESPONSE-999-EXCLUSION-RULES-AFTER-CRS.conf";
 
+    /// <summary>
+    /// The directives for <paramref name="options"/>, which <see cref="WafOptionsValidator"/> has checked (options are
+    /// validated when they are created), so that no value is spliced into a directive unchecked.
+    /// </summary>
     public static string Build(WafOptions options, IReadOnlyList<string> ruleFiles)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Validate(options);
 
         var directives = new StringBuilder();
-        Line(directives, $"SecRuleEngine {(options.Mode == WafEngineMode.Prevention ? "On" : "DetectionOnly")}");
+        Line(directives, $"SecRuleEngine {(options.Mode == WafMode.Prevention ? "On" : "DetectionOnly")}");
         Line(directives, "SecRequestBodyAccess On");
-        Line(directives, $"SecRequestBodyLimit {options.RequestBodyLimit}");
-        Line(directives, $"SecRequestBodyNoFilesLimit {options.RequestBodyLimit}");
+        Line(directives, $"SecRequestBodyLimit {options.RequestBodyLimitInKb * 1024}");
+        Line(directives, $"SecRequestBodyNoFilesLimit {options.RequestBodyLimitInKb * 1024}");
         Line(directives, "SecRequestBodyLimitAction Reject");
         Line(directives, "SecResponseBodyAccess Off");
         BodyProcessing(directives);
@@ -88,43 +91,22 @@ internal static partial class ModSecurityDirectives
 
         """);
 
-    /// <summary>Fails on values that are not what the model can set, so that nothing is ever spliced into a directive.</summary>
-    public static void Validate(WafOptions options)
+    private static string Collection(WafMatchVariable matchVariable) => matchVariable switch
     {
-        ArgumentNullException.ThrowIfNull(options);
-        Require(options.ParanoiaLevel is >= 1 and <= 4, $"Waf:ParanoiaLevel must be 1 to 4, not {options.ParanoiaLevel}.");
-        Require(options.AnomalyThreshold >= 1, $"Waf:AnomalyThreshold must be at least 1, not {options.AnomalyThreshold}.");
-        Require(options.RequestBodyLimit >= 1, $"Waf:RequestBodyLimit must be at least 1 byte, not {options.RequestBodyLimit}.");
-        Require(options.DisabledRuleIds.TrueForAll(id => id > 0), "Waf:DisabledRuleIds must be positive rule ids.");
-        foreach (var exclusion in options.Exclusions)
-        {
-            Collection(exclusion.MatchVariable);
-            Require(exclusion.RuleIds.TrueForAll(id => id > 0), "Waf:Exclusions:RuleIds must be positive rule ids.");
-            Require(
-                exclusion.SelectorMatchOperator == "EqualsAny" || SafeSelector().IsMatch(exclusion.Selector),
-                $"Waf exclusion selector '{exclusion.Selector}' must be a name of letters, digits and _ . - [ ] : @ $.");
-            Selector(exclusion);
-        }
-    }
-
-    private static string Collection(string matchVariable) => matchVariable switch
-    {
-        "RequestArgNames" => "ARGS",
-        "RequestHeaderNames" => "REQUEST_HEADERS",
-        "RequestCookieNames" => "REQUEST_COOKIES",
-        _ => throw new InvalidOperationException(
-            $"Waf exclusion match variable '{matchVariable}' is not supported: use RequestArgNames, RequestHeaderNames or RequestCookieNames."),
+        WafMatchVariable.RequestArgNames => "ARGS",
+        WafMatchVariable.RequestHeaderNames => "REQUEST_HEADERS",
+        WafMatchVariable.RequestCookieNames => "REQUEST_COOKIES",
+        _ => throw new ArgumentOutOfRangeException(nameof(matchVariable), matchVariable, "Not a WAF exclusion match variable."),
     };
 
     private static string Selector(WafExclusionOptions exclusion) => exclusion.SelectorMatchOperator switch
     {
-        "Equals" => ":" + exclusion.Selector,
-        "StartsWith" => $":/^{Regex.Escape(exclusion.Selector)}/",
-        "EndsWith" => $":/{Regex.Escape(exclusion.Selector)}$/",
-        "Contains" => $":/{Regex.Escape(exclusion.Selector)}/",
-        "EqualsAny" => "",
-        _ => throw new InvalidOperationException(
-            $"Waf exclusion operator '{exclusion.SelectorMatchOperator}' is not supported: use Equals, StartsWith, EndsWith, Contains or EqualsAny."),
+        WafSelectorMatchOperator.Equals => ":" + exclusion.Selector,
+        WafSelectorMatchOperator.StartsWith => $":/^{Regex.Escape(exclusion.Selector)}/",
+        WafSelectorMatchOperator.EndsWith => $":/{Regex.Escape(exclusion.Selector)}$/",
+        WafSelectorMatchOperator.Contains => $":/{Regex.Escape(exclusion.Selector)}/",
+        WafSelectorMatchOperator.EqualsAny => "",
+        _ => throw new ArgumentOutOfRangeException(nameof(exclusion), exclusion.SelectorMatchOperator, "Not a WAF exclusion operator."),
     };
 
     private static void Include(StringBuilder directives, string path) => Line(directives, $"Include \"{path}\"");
@@ -138,15 +120,4 @@ internal static partial class ModSecurityDirectives
     }
 
     private static void Line(StringBuilder directives, string line) => directives.Append(CultureInfo.InvariantCulture, $"{line}\n");
-
-    private static void Require(bool condition, string message)
-    {
-        if (!condition)
-        {
-            throw new InvalidOperationException(message);
-        }
-    }
-
-    [GeneratedRegex(@"^[A-Za-z0-9_.\-\[\]:@$]+$")]
-    private static partial Regex SafeSelector();
 }

@@ -22,7 +22,6 @@ internal sealed unsafe class ModSecurityEngine : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         var waf = options.Value;
         Mode = waf.Mode;
-        ModSecurityDirectives.Validate(waf);
 
         _library = ModSecurityLibrary.TryLoad(waf.EnginePath, out var libraryError);
         if (_library is null)
@@ -72,7 +71,7 @@ internal sealed unsafe class ModSecurityEngine : IDisposable
         RuleCount = added;
     }
 
-    public WafEngineMode Mode { get; }
+    public WafMode Mode { get; }
 
     /// <summary>Why requests are not inspected (what to install), or null when the engine runs.</summary>
     public string? UnavailableReason { get; }

@@ -17,7 +17,7 @@ internal sealed partial class ModSecurityInspector(
 {
     private const int ChunkSize = 16 * 1024;
 
-    private readonly int _bodyLimit = options.Value.RequestBodyLimit;
+    private readonly int _bodyLimit = options.Value.RequestBodyLimitInKb * 1024;
 
     public async ValueTask<bool> InspectAsync(HttpContext context)
     {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SecureFlow.Contracts;
 using SecureFlow.Gateway.Inspection;
 
 namespace SecureFlow.Gateway.Waf;
@@ -8,8 +9,8 @@ internal static partial class WafExtensions
     /// <summary>Registers ModSecurity as a request inspector, only when the model turns the WAF on for this hop.</summary>
     public static IServiceCollection AddWaf(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<WafOptions>().BindConfiguration(WafOptions.SectionName);
-        if (configuration.GetSection(WafOptions.SectionName).Get<WafOptions>()?.Mode is null or WafEngineMode.Off)
+        services.AddServiceOptions<WafOptions, WafOptionsValidator>();
+        if (configuration.GetSection(WafOptions.SectionName).Get<WafOptions>()?.Mode is null or WafMode.Off)
         {
             return services;
         }
@@ -28,7 +29,7 @@ internal static partial class WafExtensions
             return app;
         }
 
-        var gateway = app.Services.GetRequiredService<IOptions<Configuration.GatewayOptions>>().Value.Name;
+        var gateway = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.Name;
         if (engine.IsAvailable)
         {
             LogWafStarted(app.Logger, gateway, engine.Version, engine.RuleCount, engine.Mode);
@@ -40,7 +41,7 @@ internal static partial class WafExtensions
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Gateway {Gateway}: WAF {Engine} with {RuleCount} rules in {Mode} mode")]
-    private static partial void LogWafStarted(ILogger logger, string gateway, string engine, int ruleCount, WafEngineMode mode);
+    private static partial void LogWafStarted(ILogger logger, string gateway, string engine, int ruleCount, WafMode mode);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Gateway {Gateway}: requests are NOT inspected. {Reason}")]
     private static partial void LogWafUnavailable(ILogger logger, string gateway, string reason);

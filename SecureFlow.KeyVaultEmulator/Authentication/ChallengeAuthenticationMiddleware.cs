@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.Extensions.Options;
 using SecureFlow.KeyVaultEmulator.Apis;
-using SecureFlow.KeyVaultEmulator.Configuration;
 using SecureFlow.ServiceDefaults.Identity;
 
 namespace SecureFlow.KeyVaultEmulator.Authentication;
@@ -11,7 +10,7 @@ namespace SecureFlow.KeyVaultEmulator.Authentication;
 /// <c>WWW-Authenticate: Bearer authorization="...", resource="https://vault.azure.net"</c>, from which the SDK learns
 /// the audience to ask its credential for. A valid token names the caller's identity; the token is never logged.
 /// </summary>
-public sealed partial class ChallengeAuthenticationMiddleware(RequestDelegate next, IOptions<EmulatorOptions> options, ILogger<ChallengeAuthenticationMiddleware> logger)
+public sealed partial class ChallengeAuthenticationMiddleware(RequestDelegate next, IOptions<KeyVaultEmulatorOptions> options, ILogger<ChallengeAuthenticationMiddleware> logger)
 {
     /// <summary>The local vault's stand-in for the Entra ID tenant; the SDK passes it to the credential as the tenant id.</summary>
     public const string LocalTenant = "secureflow-local";
@@ -33,7 +32,7 @@ public sealed partial class ChallengeAuthenticationMiddleware(RequestDelegate ne
         var identity = LocalIdentityToken.Validate(
             header[BearerPrefix.Length..].Trim(),
             name => identities.TryGetValue(name, out var known) && known.Key.Length > 0 ? known.Key : null,
-            EmulatorOptions.Audience,
+            KeyVaultAudience.Value,
             DateTimeOffset.UtcNow);
         if (identity is null)
         {
@@ -49,7 +48,7 @@ public sealed partial class ChallengeAuthenticationMiddleware(RequestDelegate ne
     private static Task ChallengeAsync(HttpContext context, string message)
     {
         context.Response.Headers.WWWAuthenticate =
-            $"Bearer authorization=\"https://{context.Request.Host}/{LocalTenant}\", resource=\"{EmulatorOptions.Audience}\"";
+            $"Bearer authorization=\"https://{context.Request.Host}/{LocalTenant}\", resource=\"{KeyVaultAudience.Value}\"";
         return KeyVaultError.Unauthorized(message).ExecuteAsync(context);
     }
 

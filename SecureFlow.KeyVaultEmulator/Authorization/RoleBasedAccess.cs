@@ -1,5 +1,3 @@
-using SecureFlow.KeyVaultEmulator.Configuration;
-using SecureFlow.ServiceDefaults.KeyVault;
 
 namespace SecureFlow.KeyVaultEmulator.Authorization;
 
@@ -7,7 +5,7 @@ namespace SecureFlow.KeyVaultEmulator.Authorization;
 /// Key Vault's RBAC data plane, from the model's role assignments: an identity may do what one of its assignments
 /// grants, at the vault or on the one object the assignment names; everything else is denied.
 /// </summary>
-public sealed class RoleBasedAccess(IReadOnlyList<RoleAssignmentOptions> assignments)
+public sealed class RoleBasedAccess(IReadOnlyList<KeyVaultRoleAssignmentOptions> assignments)
 {
     /// <summary>What each built-in role allows (the data actions of Azure's role definitions).</summary>
     private static readonly Dictionary<KeyVaultRole, VaultAction[]> Grants = new()

@@ -5,10 +5,11 @@ using Microsoft.Extensions.Options;
 using SecureFlow.KeyVaultEmulator.Apis;
 using SecureFlow.KeyVaultEmulator.Authentication;
 using SecureFlow.KeyVaultEmulator.Authorization;
-using SecureFlow.KeyVaultEmulator.Configuration;
 using SecureFlow.KeyVaultEmulator.Storage;
+using SecureFlow.Contracts;
+using SecureFlow.Contracts.Management;
 
-namespace Microsoft.Extensions.Hosting;
+namespace SecureFlow.KeyVaultEmulator.Extensions;
 
 /// <summary>Composes the local Key Vault: HTTPS only, challenge authentication, RBAC from the model, persisted contents.</summary>
 public static partial class KeyVaultEmulatorExtensions
@@ -17,19 +18,16 @@ public static partial class KeyVaultEmulatorExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
 
-        builder.Services.AddOptions<EmulatorOptions>().BindConfiguration(EmulatorOptions.SectionName);
+        builder.Services.AddServiceOptions<KeyVaultEmulatorOptions, KeyVaultEmulatorOptionsValidator>();
         builder.Services.AddSingleton<VaultStore>();
-        builder.Services.AddSingleton(provider => new RoleBasedAccess(provider.GetRequiredService<IOptions<EmulatorOptions>>().Value.RoleAssignments));
+        builder.Services.AddSingleton(provider => new RoleBasedAccess(provider.GetRequiredService<IOptions<KeyVaultEmulatorOptions>>().Value.RoleAssignments));
 
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = JsonBody.MaxBytes;
-            var vault = context.Configuration.GetSection(EmulatorOptions.SectionName).Get<EmulatorOptions>() ?? new();
-            if (vault.Https.Port <= 0)
-            {
-                throw new InvalidOperationException("Set KeyVault:Https:Port to the port of the vault's HTTPS listener.");
-            }
+            // Validated options: a vault without a port or certificate stops at start, with the reason.
+            var vault = kestrel.ApplicationServices.GetRequiredService<IOptions<KeyVaultEmulatorOptions>>().Value;
 
             // Key Vault is HTTPS only: the API listener has no plain HTTP, so a plain request never gets an answer.
             var certificate = LoadCertificate(vault.Https);
@@ -40,7 +38,7 @@ public static partial class KeyVaultEmulatorExtensions
             }));
 
             // Health probes use a plain loopback listener that serves nothing but health endpoints.
-            if (context.Configuration.GetValue<int?>(Extensions.ManagementPortKey) is { } managementPort)
+            if (kestrel.ApplicationServices.GetRequiredService<IOptions<ManagementOptions>>().Value.Port is { } managementPort)
             {
                 kestrel.ListenLocalhost(managementPort, listen => listen.Protocols = HttpProtocols.Http1);
             }
@@ -55,9 +53,12 @@ public static partial class KeyVaultEmulatorExtensions
 
         // Resolved now so that an unreadable data file stops the vault at start, with the reason.
         app.Services.GetRequiredService<VaultStore>();
-        var vault = app.Services.GetRequiredService<IOptions<EmulatorOptions>>().Value;
+        var vault = app.Services.GetRequiredService<IOptions<KeyVaultEmulatorOptions>>().Value;
         LogStarted(app.Logger, vault.Https.Port, vault.DataDirectory, vault.Identities.Keys, vault.RoleAssignments.Count);
 
+        // The plain management listener answers health checks (mapped before this) and nothing else: a bearer token
+        // must never cross it in clear text, and Key Vault has no plain HTTP API.
+        app.Use((context, next) => context.Request.IsHttps ? next(context) : Results.NotFound().ExecuteAsync(context));
         app.UseMiddleware<KeyVaultProtocolMiddleware>();
         app.UseMiddleware<ChallengeAuthenticationMiddleware>();
         app.MapSecretsApi();
@@ -65,7 +66,7 @@ public static partial class KeyVaultEmulatorExtensions
         return app;
     }
 
-    private static X509Certificate2 LoadCertificate(HttpsOptions https)
+    private static X509Certificate2 LoadCertificate(KeyVaultEmulatorListenerOptions https)
     {
         try
         {

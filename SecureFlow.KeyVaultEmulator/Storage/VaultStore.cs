@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using SecureFlow.KeyVaultEmulator.Configuration;
 
 namespace SecureFlow.KeyVaultEmulator.Storage;
 
@@ -19,7 +18,7 @@ public sealed class VaultStore
     private readonly string _path;
     private VaultContents _contents;
 
-    public VaultStore(IOptions<EmulatorOptions> options)
+    public VaultStore(IOptions<KeyVaultEmulatorOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var directory = options.Value.DataDirectory;

@@ -6,6 +6,7 @@ using Azure.Core.Pipeline;
 using Azure.Security.KeyVault.Certificates;
 using Azure.Security.KeyVault.Secrets;
 
+using SecureFlow.Contracts.KeyVault;
 using SecureFlow.ServiceDefaults.Tls;
 
 namespace SecureFlow.ServiceDefaults.KeyVault;

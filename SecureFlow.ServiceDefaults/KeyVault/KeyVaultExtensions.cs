@@ -5,6 +5,9 @@ using Azure.Security.KeyVault.Secrets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using SecureFlow.Contracts;
+using SecureFlow.Contracts.Identity;
+using SecureFlow.Contracts.KeyVault;
 using SecureFlow.ServiceDefaults.Identity;
 using SecureFlow.ServiceDefaults.KeyVault;
 
@@ -25,8 +28,8 @@ public static class KeyVaultExtensions
         ArgumentNullException.ThrowIfNull(builder);
 
         var services = builder.Services;
-        services.AddOptions<ServiceIdentityOptions>().BindConfiguration(ServiceIdentityOptions.SectionName);
-        services.AddOptions<KeyVaultConnectionOptions>().BindConfiguration(KeyVaultConnectionOptions.SectionName);
+        services.AddServiceOptions<ServiceIdentityOptions, ServiceIdentityOptionsValidator>();
+        services.AddServiceOptions<KeyVaultConnectionOptions, KeyVaultConnectionOptionsValidator>();
         services.AddSingleton(provider => CreateCredential(provider.GetRequiredService<IOptions<ServiceIdentityOptions>>().Value));
         services.AddSingleton(provider => KeyVaultClientFactory.FromOptions(
             provider.GetRequiredService<IOptions<KeyVaultConnectionOptions>>().Value, provider.GetRequiredService<TokenCredential>()));
@@ -39,7 +42,7 @@ public static class KeyVaultExtensions
     public static bool HasKeyVault(this IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        return !string.IsNullOrEmpty(configuration[$"{KeyVaultConnectionOptions.SectionName}:Uri"]);
+        return !string.IsNullOrEmpty(configuration.GetSection(KeyVaultConnectionOptions.SectionName)[nameof(KeyVaultConnectionOptions.Uri)]);
     }
 
     private static TokenCredential CreateCredential(ServiceIdentityOptions identity)

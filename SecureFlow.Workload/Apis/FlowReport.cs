@@ -28,10 +28,14 @@ public sealed record FlowReport(IReadOnlyList<HopRecord> Hops, WorkloadView Work
             Scheme: request.Scheme,
             ForwardedFor: request.Headers["X-Forwarded-For"].ToString(),
             ForwardedHost: request.Headers["X-Forwarded-Host"].ToString(),
-            TraceId: Activity.Current?.TraceId.ToString()));
+            TraceId: Activity.Current?.TraceId.ToString(),
+            HeaderNames: [.. request.Headers.Keys.Order(StringComparer.OrdinalIgnoreCase)]));
     }
 }
 
-/// <summary>The last leg, from the ingress to the workload (plain HTTP inside the cluster, as in the AKS baseline).</summary>
+/// <summary>
+/// The last leg, from the ingress to the workload (plain HTTP inside the cluster, as in the AKS baseline), with the
+/// names (never the values) of the request headers that reached the workload.
+/// </summary>
 public sealed record WorkloadView(
-    string Service, string Host, string Protocol, string Scheme, string ForwardedFor, string ForwardedHost, string? TraceId);
+    string Service, string Host, string Protocol, string Scheme, string ForwardedFor, string ForwardedHost, string? TraceId, IReadOnlyList<string> HeaderNames);

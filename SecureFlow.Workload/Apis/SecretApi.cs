@@ -1,16 +1,14 @@
 using Azure;
 using Azure.Security.KeyVault.Secrets;
 using Microsoft.Extensions.Options;
-using SecureFlow.ServiceDefaults.Identity;
+using SecureFlow.Contracts.Identity;
+using SecureFlow.Contracts.KeyVault;
 
 namespace SecureFlow.Workload.Apis;
 
 /// <summary><c>GET /api/secret</c>: proof that the workload reads its secret from Key Vault with its own identity.</summary>
 public static class SecretApi
 {
-    /// <summary>The configuration key of the secret the app model lets the workload read.</summary>
-    public const string SecretNameKey = "KeyVault:SecretName";
-
     public static IEndpointRouteBuilder MapSecretApi(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -21,9 +19,10 @@ public static class SecretApi
         return app;
     }
 
-    private static async Task<IResult> ReadAsync(IConfiguration configuration, IServiceProvider services, IOptions<ServiceIdentityOptions> identity, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadAsync(IServiceProvider services, IOptions<ServiceIdentityOptions> identity, CancellationToken cancellationToken)
     {
-        if (configuration[SecretNameKey] is not { Length: > 0 } name || services.GetService<SecretClient>() is not { } client)
+        if (services.GetService<IOptions<KeyVaultConnectionOptions>>()?.Value.SecretName is not { Length: > 0 } name
+            || services.GetService<SecretClient>() is not { } client)
         {
             return TypedResults.Problem("The app model gives this workload no Key Vault secret.", statusCode: StatusCodes.Status404NotFound);
         }

@@ -70,6 +70,26 @@ public sealed class ChainTests(SharedApp shared)
     }
 
     [Fact]
+    public async Task ForgedClientIdentityHeadersNeverReachTheWorkload()
+    {
+        using var client = _app.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, _app.EdgeUri("/api/flow"));
+        string[] forged = ["Forwarded", "X-Real-IP", "X-Original-For", "X-Client-IP", "True-Client-IP", "X-Original-URL", "X-Rewrite-URL", "X-HTTP-Method-Override"];
+        foreach (var header in forged)
+        {
+            request.Headers.TryAddWithoutValidation(header, header == "Forwarded" ? "for=203.0.113.7;host=evil.example" : "203.0.113.7");
+        }
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+        var flow = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var received = flow.GetProperty("workload").GetProperty("headerNames").EnumerateArray().Select(name => name.GetString()).ToList();
+        Assert.Contains("X-Forwarded-For", received, StringComparer.OrdinalIgnoreCase);
+        Assert.Empty(forged.Intersect(received, StringComparer.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public async Task RequestWhoseHostDiffersFromSniGets421()
     {
         await using var stream = await TlsClients.HandshakeAsync(_app.EdgePort, _app.Root, SecureFlowApp.PublicHost);

@@ -97,7 +97,7 @@ internal static class ApplicationGatewayModule
                             {
                                 { "policyType", "CustomV2" },
                                 { "minProtocolVersion", edge.TlsPolicy.MinimumProtocol == TlsProtocolVersion.Tls13 ? "TLSv1_3" : "TLSv1_2", "No TLS 1.0/1.1: protocol downgrade attacks." },
-                                { "cipherSuites", edge.TlsPolicy.CipherSuites, "The model's TLS 1.2 suites only: forward secrecy and authenticated encryption." },
+                                { "cipherSuites", edge.TlsPolicy.CipherSuites.Select(suite => suite.ToString()).ToList(), "The model's suites only (TLS 1.3, then TLS 1.2): forward secrecy and authenticated encryption." },
                             }
                         },
                         { "gatewayIPConfigurations", new[] { Named("gateway", new BicepObject { { "subnet", new BicepObject { { "id", Expr("subnetId") } } } }) } },

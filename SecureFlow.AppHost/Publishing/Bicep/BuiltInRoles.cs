@@ -19,12 +19,12 @@ internal static class BuiltInRoles
     public const string NetworkContributor = "4d97b98b-1d4f-4787-a291-c67834d212e7";
 
     /// <summary>The built-in role a model's Key Vault role is, by id and name.</summary>
-    public static (string Id, string Name) Of(VaultRole role) => role switch
+    public static (string Id, string Name) Of(KeyVaultRole role) => role switch
     {
-        VaultRole.SecretsUser => (KeyVaultSecretsUser, "Key Vault Secrets User"),
-        VaultRole.CertificateUser => (KeyVaultCertificateUser, "Key Vault Certificate User"),
-        VaultRole.Reader => (KeyVaultReader, "Key Vault Reader"),
-        _ => throw new ArgumentOutOfRangeException(nameof(role), role, "No built-in role is mapped to this Key Vault role."),
+        KeyVaultRole.SecretsUser => (KeyVaultSecretsUser, "Key Vault Secrets User"),
+        KeyVaultRole.CertificateUser => (KeyVaultCertificateUser, "Key Vault Certificate User"),
+        KeyVaultRole.Reader => (KeyVaultReader, "Key Vault Reader"),
+        _ => throw new ArgumentOutOfRangeException(nameof(role), role, "A deployed service is never granted this Key Vault role."),
     };
 
     /// <summary>A variable declaration naming the role: <c>subscriptionResourceId(...)</c> of its id.</summary>

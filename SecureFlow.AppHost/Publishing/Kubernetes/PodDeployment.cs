@@ -1,5 +1,11 @@
 using System.Globalization;
 using k8s.Models;
+using SecureFlow.AppHost.Configuration;
+using SecureFlow.AppHost.Gateways;
+using SecureFlow.Contracts.Gateways;
+using SecureFlow.Contracts.Identity;
+using SecureFlow.Contracts.KeyVault;
+using SecureFlow.Contracts.Management;
 
 namespace SecureFlow.AppHost.Publishing.Kubernetes;
 
@@ -104,16 +110,12 @@ internal static class PodDeployment
     /// <summary>The model's configuration for the pod: for a gateway the same keys run mode sets, with the CSI mount paths.</summary>
     private static Dictionary<string, object> Environment(PublishedApp app, ProjectResource pod)
     {
-        var environment = new Dictionary<string, object>
-        {
-            ["OTEL_SERVICE_NAME"] = pod.Name,
-            ["Management__Port"] = PodPorts.Management,
-        };
+        var environment = new Dictionary<string, object> { ["OTEL_SERVICE_NAME"] = pod.Name };
+        ServiceConfiguration.Write(environment, new ManagementOptions { Port = PodPorts.Management });
         if (pod is GatewayResource gateway)
         {
-            environment["Gateway__Https__Address"] = "0.0.0.0";
-            environment["Gateway__Https__Port"] = PodPorts.GatewayHttps;
-            GatewayConfiguration.Write(gateway, environment, MountedFiles(app), AzureHostName.InAzdTemplate);
+            GatewayConfiguration.Write(
+                gateway, environment, MountedFiles(app), AzureHostName.InAzdTemplate, new GatewayListenerOptions { Address = "0.0.0.0", Port = PodPorts.GatewayHttps });
         }
         else
         {
@@ -123,8 +125,11 @@ internal static class PodDeployment
             // webhook injects its client id and token); a gateway's certificates come through the CSI mount instead.
             if (app.RoleAssignments.Any(assignment => assignment.Principal == pod.Name))
             {
-                environment["KeyVault__Uri"] = "${AZURE_KEY_VAULT_ENDPOINT}";
-                environment["Identity__Name"] = pod.Name;
+                // azd fills in the vault's URI when it deploys the manifest.
+                environment[ServiceConfiguration.Key<KeyVaultConnectionOptions>(options => options.Uri)] = "${AZURE_KEY_VAULT_ENDPOINT}";
+                var secret = app.RoleAssignments.FirstOrDefault(assignment => assignment.Principal == pod.Name && assignment.Secret.Format == SecretFormat.Value);
+                ServiceConfiguration.Write(environment, new KeyVaultConnectionOptions { SecretName = secret?.Secret.Name });
+                ServiceConfiguration.Write(environment, new ServiceIdentityOptions { Name = pod.Name });
             }
         }
 

@@ -1,6 +1,9 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using System.Net.Security;
 using SecureFlow.AppHost.Tests.Infrastructure;
+using SecureFlow.Contracts.Gateways;
+using SecureFlow.Contracts.Identity;
 
 namespace SecureFlow.AppHost.Tests.Gateways;
 
@@ -32,44 +35,61 @@ public sealed class GatewayModelTests
     }
 
     [Theory]
-    [InlineData("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_TYPO")]
-    [InlineData("TLS_AES_128_GCM_SHA256")]
-    [InlineData("ECDHE-RSA-AES128-GCM-SHA256")]
-    public void TlsPolicyRejectsWhatIsNotATls12CipherSuiteIanaName(string name)
+    [InlineData(TlsCipherSuite.TLS_AES_128_GCM_SHA256)]
+    [InlineData((TlsCipherSuite)12345)]
+    public void TlsPolicyRejectsWhatIsNotATls12CipherSuiteWithTheGatewaysOwnMessage(TlsCipherSuite suite)
     {
-        var builder = DistributedApplication.CreateBuilder();
-        var vault = builder.AddKeyVault("vault");
-        var edge = builder.AddApplicationGateway("edge");
+        var edge = DistributedApplication.CreateBuilder().AddApplicationGateway("edge");
 
-        var failure = Assert.Throws<ArgumentException>(() => edge.WithTlsPolicy(TlsPolicy.Baseline with { CipherSuites = [name] }));
+        var failure = Assert.Throws<ArgumentException>(() => edge.WithTlsPolicy(TlsPolicy.Baseline with { Tls12CipherSuites = [suite] }));
 
-        Assert.Contains(name, failure.Message, StringComparison.Ordinal);
+        var expected = TlsPolicyOptionsValidator.Instance.Validate(null, new TlsPolicyOptions { Tls12CipherSuites = [suite], Tls13CipherSuites = [TlsCipherSuite.TLS_AES_128_GCM_SHA256] });
+        Assert.StartsWith(expected.FailureMessage, failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TlsPolicyWithoutTls13SuitesIsRefusedBeforeAnyGatewayStarts()
+    {
+        var edge = DistributedApplication.CreateBuilder().AddApplicationGateway("edge");
+
+        var failure = Assert.Throws<ArgumentException>(() => edge.WithTlsPolicy(TlsPolicy.Baseline with { Tls13CipherSuites = [] }));
+
+        Assert.Contains("at least one TLS 1.3 cipher suite", failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task EdgeConfigurationComesFromTheModel()
     {
         var builder = DistributedApplication.CreateBuilder();
-        var policy = new TlsPolicy(TlsProtocolVersion.Tls12, ["TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"]);
+        var policy = new TlsPolicy(TlsProtocolVersion.Tls12, [TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384]);
         var edge = AddChain(builder).WithTlsPolicy(policy);
 
         var environment = await RunModeEnvironment.OfAsync(builder, edge.Resource);
 
-        Assert.Equal("edge", environment["Gateway__Name"]);
-        Assert.Equal("True", environment["Gateway__Hsts"]);
-        Assert.Equal("False", environment["Gateway__TrustUpstreamHops"]);
-        Assert.Equal("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", environment["Tls__CipherSuites__0"]);
-        Assert.DoesNotContain("Tls__CipherSuites__1", environment.Keys);
-        Assert.Equal("True", environment["Gateway__Certificates__edge-tls__FromKeyVault"]);
-        Assert.DoesNotContain("Gateway__Certificates__edge-tls__CertificatePath", environment.Keys);
-        Assert.Equal("edge", environment["Identity__Name"]);
-        Assert.Equal("https://localhost:20000/", environment["KeyVault__Uri"]);
-        Assert.Equal("/ca/root.crt", environment["KeyVault__TrustedRootPath"]);
-        Assert.Equal("delta.secureflow.localhost", environment["ReverseProxy__Routes__ingress__Match__Hosts__0"]);
-        Assert.Equal("https://ingress", environment["ReverseProxy__Clusters__ingress__Destinations__ingress__Address"]);
-        Assert.Equal("workload.aks-ingress.secureflow.localhost", environment["ReverseProxy__Clusters__ingress__Destinations__ingress__Host"]);
-        Assert.Equal("ingress-tls-root", environment["ReverseProxy__Clusters__ingress__Metadata__TrustedRootSecretName"]);
-        Assert.Equal("8443", environment["Gateway__Https__Port"]);
+        var gateway = RunModeEnvironment.Bind<GatewayOptions>(environment);
+        Assert.Equal("edge", gateway.Name);
+        Assert.True(gateway.Hsts);
+        Assert.False(gateway.TrustUpstreamHops);
+        Assert.Equal(ClientIdentityHeaders.All, gateway.ClientIdentityHeaders);
+        Assert.Equal(8443, gateway.Https.Port);
+        Assert.True(gateway.Certificates["edge-tls"].FromKeyVault);
+        Assert.Empty(gateway.Certificates["edge-tls"].CertificatePath);
+        var route = Assert.Single(gateway.Routes);
+        Assert.Equal("ingress", route.Key);
+        Assert.Equal(["delta.secureflow.localhost"], route.Value.Hosts);
+        Assert.Equal("https://ingress", route.Value.Destination);
+        Assert.Equal("workload.aks-ingress.secureflow.localhost", route.Value.DestinationHost);
+        Assert.Equal("ingress-tls-root", route.Value.TrustedRootSecretName);
+        Assert.True(GatewayOptionsValidator.Instance.Validate(null, gateway).Succeeded);
+
+        var tls = RunModeEnvironment.Bind<TlsPolicyOptions>(environment);
+        Assert.Equal([TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384], tls.Tls12CipherSuites);
+        Assert.Equal(policy.Tls13CipherSuites, tls.Tls13CipherSuites);
+
+        Assert.Equal("edge", RunModeEnvironment.Bind<ServiceIdentityOptions>(environment).Name);
+        var vault = RunModeEnvironment.Bind<KeyVaultConnectionOptions>(environment);
+        Assert.Equal(new Uri("https://localhost:20000/"), vault.Uri);
+        Assert.Equal("/ca/root.crt", vault.TrustedRootPath);
     }
 
     [Fact]
@@ -84,13 +104,16 @@ public sealed class GatewayModelTests
 
         var environment = await RunModeEnvironment.OfAsync(builder, ingress.Resource);
 
-        Assert.Equal("False", environment["Gateway__Hsts"]);
-        Assert.Equal("True", environment["Gateway__TrustUpstreamHops"]);
-        Assert.Equal("workload.aks-ingress.secureflow.localhost", environment["ReverseProxy__Routes__workload__Match__Hosts__0"]);
-        Assert.Equal("http://workload", environment["ReverseProxy__Clusters__workload__Destinations__workload__Address"]);
-        Assert.DoesNotContain("ReverseProxy__Clusters__workload__Metadata__TrustedRootCertificatePath", environment.Keys);
-        Assert.DoesNotContain("ReverseProxy__Clusters__workload__Metadata__TrustedRootSecretName", environment.Keys);
-        Assert.DoesNotContain(environment.Keys, key => key.StartsWith("Waf__", StringComparison.Ordinal));
+        var gateway = RunModeEnvironment.Bind<GatewayOptions>(environment);
+        Assert.False(gateway.Hsts);
+        Assert.True(gateway.TrustUpstreamHops);
+        Assert.Empty(gateway.ClientIdentityHeaders);
+        var route = gateway.Routes["workload"];
+        Assert.Equal(["workload.aks-ingress.secureflow.localhost"], route.Hosts);
+        Assert.Equal("http://workload", route.Destination);
+        Assert.Null(route.TrustedRootCertificatePath);
+        Assert.Null(route.TrustedRootSecretName);
+        Assert.Equal(WafMode.Off, RunModeEnvironment.Bind<WafOptions>(environment).Mode);
     }
 
     [Fact]
@@ -108,15 +131,20 @@ public sealed class GatewayModelTests
 
         var environment = await RunModeEnvironment.OfAsync(builder, edge.Resource);
 
-        Assert.Equal("Detection", environment["Waf__Mode"]);
-        Assert.Equal("2", environment["Waf__ParanoiaLevel"]);
-        Assert.Equal("10", environment["Waf__AnomalyThreshold"]);
-        Assert.Equal("65536", environment["Waf__RequestBodyLimit"]);
-        Assert.Equal("920350", environment["Waf__DisabledRuleIds__0"]);
-        Assert.Equal("RequestCookieNames", environment["Waf__Exclusions__0__MatchVariable"]);
-        Assert.Equal("StartsWith", environment["Waf__Exclusions__0__SelectorMatchOperator"]);
-        Assert.Equal("session", environment["Waf__Exclusions__0__Selector"]);
-        Assert.Equal("942200", environment["Waf__Exclusions__0__RuleIds__1"]);
+        var waf = RunModeEnvironment.Bind<WafOptions>(environment);
+        Assert.Equal(WafMode.Detection, waf.Mode);
+        Assert.Equal(2, waf.ParanoiaLevel);
+        Assert.Equal(10, waf.AnomalyThreshold);
+        Assert.Equal(64, waf.RequestBodyLimitInKb);
+        Assert.Equal([920350], waf.DisabledRuleIds);
+        var exclusion = Assert.Single(waf.Exclusions);
+        Assert.Equal(WafMatchVariable.RequestCookieNames, exclusion.MatchVariable);
+        Assert.Equal(WafSelectorMatchOperator.StartsWith, exclusion.SelectorMatchOperator);
+        Assert.Equal("session", exclusion.Selector);
+        Assert.Equal([942100, 942200], exclusion.RuleIds);
+
+        // The machine's engine and rule paths are the gateway's own defaults: the model never writes them.
+        Assert.Equal(new WafOptions().EnginePath, waf.EnginePath);
     }
 
     [Theory]
@@ -124,12 +152,15 @@ public sealed class GatewayModelTests
     [InlineData(5, 5, 128)]
     [InlineData(1, 0, 128)]
     [InlineData(1, 5, 4)]
-    public void WafPolicyRejectsValuesAzureDoesNotAccept(int paranoiaLevel, int anomalyThreshold, int bodyLimitInKb)
+    public void WafPolicyRejectsValuesAzureDoesNotAcceptWithTheGatewaysOwnMessage(int paranoiaLevel, int anomalyThreshold, int bodyLimitInKb)
     {
         var edge = DistributedApplication.CreateBuilder().AddApplicationGateway("edge");
         var policy = new WafPolicy(WafMode.Prevention) { ParanoiaLevel = paranoiaLevel, AnomalyThreshold = anomalyThreshold, RequestBodyLimitInKb = bodyLimitInKb };
 
-        Assert.Throws<ArgumentException>(() => edge.WithWaf(policy));
+        var failure = Assert.Throws<ArgumentException>(() => edge.WithWaf(policy));
+
+        var expected = WafOptionsValidator.Instance.Validate(null, new WafOptions { ParanoiaLevel = paranoiaLevel, AnomalyThreshold = anomalyThreshold, RequestBodyLimitInKb = bodyLimitInKb });
+        Assert.StartsWith(expected.FailureMessage, failure.Message, StringComparison.Ordinal);
     }
 
     /// <summary>The chain of the AppHost: edge -> ingress -> workload, its certificates in the vault.</summary>

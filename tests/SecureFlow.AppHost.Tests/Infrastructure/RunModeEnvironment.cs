@@ -1,7 +1,9 @@
 using System.Globalization;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using SecureFlow.Contracts;
 
 namespace SecureFlow.AppHost.Tests.Infrastructure;
 
@@ -35,5 +37,14 @@ public static class RunModeEnvironment
         }
 
         return environments;
+    }
+
+    /// <summary>What a service binds from <paramref name="environment"/>: the options its contract type reads.</summary>
+    public static TOptions Bind<TOptions>(IReadOnlyDictionary<string, string> environment) where TOptions : class, IServiceOptions, new()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(environment.Select(variable => KeyValuePair.Create(variable.Key.Replace("__", ":", StringComparison.Ordinal), (string?)variable.Value)))
+            .Build();
+        return configuration.GetSection(TOptions.SectionName).Get<TOptions>() ?? new TOptions();
     }
 }

@@ -53,11 +53,10 @@ public sealed class ReEncryptionTests
         var backendPort = InProcessGateway.FreePort();
         await using var gateway = await InProcessGateway.StartAsync(gateway => new()
         {
-            ["ReverseProxy:Clusters:backend:Metadata:TrustedRootCertificatePath"] = gateway.Authority.RootCertificatePath,
-            ["ReverseProxy:Routes:backend:ClusterId"] = "backend",
-            ["ReverseProxy:Routes:backend:Match:Path"] = "{**catch-all}",
-            ["ReverseProxy:Clusters:backend:Destinations:backend:Address"] = $"https://127.0.0.1:{backendPort.ToString(CultureInfo.InvariantCulture)}",
-            ["ReverseProxy:Clusters:backend:Destinations:backend:Host"] = BackendHost,
+            ["Gateway:Routes:backend:TrustedRootCertificatePath"] = gateway.Authority.RootCertificatePath,
+            ["Gateway:Routes:backend:Hosts:0"] = InProcessGateway.HostName,
+            ["Gateway:Routes:backend:Destination"] = $"https://127.0.0.1:{backendPort.ToString(CultureInfo.InvariantCulture)}",
+            ["Gateway:Routes:backend:DestinationHost"] = BackendHost,
         });
         using var otherAuthority = DevelopmentCertificateAuthority.LoadOrCreate(gateway.CreateDirectory("other-ca"));
         var (certificatePath, keyPath) = backendCertificate(gateway, otherAuthority);

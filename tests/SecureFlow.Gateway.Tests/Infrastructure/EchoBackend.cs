@@ -29,9 +29,8 @@ public sealed class EchoBackend : IAsyncDisposable
     /// <summary>The gateway configuration that routes every request of the gateway's host here.</summary>
     public Dictionary<string, string?> Route() => new()
     {
-        ["ReverseProxy:Routes:backend:ClusterId"] = "backend",
-        ["ReverseProxy:Routes:backend:Match:Path"] = "{**catch-all}",
-        ["ReverseProxy:Clusters:backend:Destinations:backend:Address"] = $"http://127.0.0.1:{Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+        ["Gateway:Routes:backend:Hosts:0"] = InProcessGateway.HostName,
+        ["Gateway:Routes:backend:Destination"] = $"http://127.0.0.1:{Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
     };
 
     public static async Task<EchoBackend> StartAsync()

@@ -67,8 +67,16 @@ public sealed class InProcessGateway : IAsyncDisposable
     {
         var directory = Directory.CreateTempSubdirectory("secureflow-gateway-tests-");
         var gateway = new InProcessGateway(directory, DevelopmentCertificateAuthority.LoadOrCreate(Path.Combine(directory.FullName, "ca")));
-        await gateway.StartAppAsync(configure?.Invoke(gateway) ?? []);
-        return gateway;
+        try
+        {
+            await gateway.StartAppAsync(configure?.Invoke(gateway) ?? []);
+            return gateway;
+        }
+        catch
+        {
+            await gateway.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Writes a certificate from the test's CA (or <paramref name="authority"/>) as PEM files.</summary>
@@ -192,8 +200,10 @@ public sealed class InProcessGateway : IAsyncDisposable
             ["Gateway:Certificates:edge-tls:KeyPath"] = keyPath,
             ["Management:Port"] = ManagementPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Tls:MinimumProtocol"] = "Tls12",
-            ["Tls:CipherSuites:0"] = "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-            ["Tls:CipherSuites:1"] = "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            ["Tls:Tls12CipherSuites:0"] = "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            ["Tls:Tls12CipherSuites:1"] = "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            ["Tls:Tls13CipherSuites:0"] = "TLS_AES_128_GCM_SHA256",
+            ["Tls:Tls13CipherSuites:1"] = "TLS_AES_256_GCM_SHA384",
         };
         foreach (var (key, value) in overrides)
         {

@@ -25,7 +25,7 @@ public sealed class ModSecurityInspectorTests : IAsyncLifetime
         {
             var configuration = _backend.Route();
             configuration["Waf:Mode"] = "Prevention";
-            configuration["Waf:RequestBodyLimit"] = "4096";
+            configuration["Waf:RequestBodyLimitInKb"] = "8";
             return configuration;
         });
     }
@@ -120,7 +120,7 @@ public sealed class ModSecurityInspectorTests : IAsyncLifetime
     [Fact]
     public async Task BodyLargerThanTheInspectionLimitGets413AndNeverReachesTheBackend()
     {
-        var response = await _gateway.SendAsync("POST /upload HTTP/1.1\r\n", "text/plain", new string('a', 5000));
+        var response = await _gateway.SendAsync("POST /upload HTTP/1.1\r\n", "text/plain", new string('a', 9000));
 
         Assert.Equal(413, response.Status);
         Assert.Equal(0, _backend.Requests);
@@ -130,8 +130,8 @@ public sealed class ModSecurityInspectorTests : IAsyncLifetime
     [Fact]
     public async Task ChunkedBodyGrowingPastTheLimitGets413()
     {
-        var chunk = new string('a', 3000);
-        var chunked = $"bb8\r\n{chunk}\r\nbb8\r\n{chunk}\r\n0\r\n\r\n";
+        var chunk = new string('a', 5000);
+        var chunked = $"1388\r\n{chunk}\r\n1388\r\n{chunk}\r\n0\r\n\r\n";
 
         var response = await _gateway.SendAsync("POST /upload HTTP/1.1\r\nTransfer-Encoding: chunked\r\n", "text/plain", chunked, contentLength: false);
 

@@ -20,7 +20,7 @@ public sealed class ArmTemplateTests
         Assert.Equal("WAF_v2", (string?)gateway["sku"]!["tier"]);
         Assert.Equal("CustomV2", (string?)gateway["sslPolicy"]!["policyType"]);
         Assert.Equal("TLSv1_2", (string?)gateway["sslPolicy"]!["minProtocolVersion"]);
-        Assert.Equal(TlsPolicy.Baseline.CipherSuites, Strings(gateway["sslPolicy"]!["cipherSuites"]));
+        Assert.Equal(TlsPolicy.Baseline.CipherSuites.Select(suite => suite.ToString()), Strings(gateway["sslPolicy"]!["cipherSuites"]));
         Assert.Contains("[resourceId('Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies'", (string?)gateway["firewallPolicy"]!["id"], StringComparison.Ordinal);
     }
 

@@ -59,7 +59,7 @@ public sealed class ManifestTests
         var provider = Assert.Single(await LoadAsync<SecretProviderClass>());
         var environment = Assert.Single(ingress.Spec.Template.Spec.Containers).Env.ToDictionary(variable => variable.Name, variable => variable.Value);
 
-        Assert.Equal("workload.aks-ingress.contoso.com", environment["ReverseProxy__Routes__workload__Match__Hosts__0"]);
+        Assert.Equal("workload.aks-ingress.contoso.com", environment["Gateway__Routes__workload__Hosts__0"]);
         Assert.Equal("/mnt/secrets-store/ingress-tls", environment["Gateway__Certificates__ingress-tls__CertificatePath"]);
         Assert.Equal("0.0.0.0", environment["Gateway__Https__Address"]);
         var volume = ingress.Spec.Template.Spec.Volumes.Single(candidate => candidate.Csi is not null);

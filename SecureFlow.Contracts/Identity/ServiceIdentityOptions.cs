@@ -1,12 +1,12 @@
-namespace SecureFlow.ServiceDefaults.Identity;
+namespace SecureFlow.Contracts.Identity;
 
 /// <summary>
-/// Who this service is (configuration section <c>Identity</c>). Locally the AppHost sets <see cref="Name"/> and a
+/// Who this service is (section <c>Identity</c>). Locally the AppHost sets <see cref="Name"/> and a
 /// <see cref="LocalKey"/> for this service alone; in Azure <see cref="ClientId"/> names the managed or workload identity.
 /// </summary>
-public sealed class ServiceIdentityOptions
+public sealed class ServiceIdentityOptions : IServiceOptions
 {
-    public const string SectionName = "Identity";
+    public static string SectionName => "Identity";
 
     public string Name { get; set; } = "";
 

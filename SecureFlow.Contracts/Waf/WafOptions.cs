@@ -1,15 +1,15 @@
-namespace SecureFlow.Gateway.Waf;
+namespace SecureFlow.Contracts.Waf;
 
 /// <summary>
-/// The web application firewall of this hop as the app model sets it (configuration section <c>Waf</c>): ModSecurity v3
-/// with the OWASP Core Rule Set, configured like Application Gateway's WAF policy.
+/// The web application firewall of a hop as the app model sets it (section <c>Waf</c>): ModSecurity v3 with the OWASP
+/// Core Rule Set, configured like Application Gateway's WAF policy. The engine and rule paths are the machine's.
 /// </summary>
-public sealed class WafOptions
+public sealed class WafOptions : IServiceOptions
 {
-    public const string SectionName = "Waf";
+    public static string SectionName => "Waf";
 
     /// <summary><c>Prevention</c> blocks, <c>Detection</c> only logs, <c>Off</c> (the default) registers no WAF at all.</summary>
-    public WafEngineMode Mode { get; set; } = WafEngineMode.Off;
+    public WafMode Mode { get; set; } = WafMode.Off;
 
     /// <summary>The CRS paranoia level (1-4); 1 is Azure's default and keeps false positives rare.</summary>
     public int ParanoiaLevel { get; set; } = 1;
@@ -18,10 +18,16 @@ public sealed class WafOptions
     public int AnomalyThreshold { get; set; } = 5;
 
     /// <summary>
-    /// The largest request body inspected, in bytes; a larger body is refused with 413 and never forwarded, so nothing
-    /// reaches the backend uninspected. 128 KiB is Application Gateway's default inspection limit.
+    /// The largest request body inspected, in KB; a larger body is refused with 413 and never forwarded, so nothing
+    /// reaches the backend uninspected. 128 KB is Application Gateway's default inspection limit.
     /// </summary>
-    public int RequestBodyLimit { get; set; } = 128 * 1024;
+    public int RequestBodyLimitInKb { get; set; } = 128;
+
+    /// <summary>CRS rules that never run on this hop.</summary>
+    public List<int> DisabledRuleIds { get; set; } = [];
+
+    /// <summary>Request parts that some (or all) rules do not inspect.</summary>
+    public List<WafExclusionOptions> Exclusions { get; set; } = [];
 
     /// <summary>The ModSecurity v3 library (Debian package <c>libmodsecurity3</c>).</summary>
     public string EnginePath { get; set; } = "libmodsecurity.so.3";
@@ -31,10 +37,4 @@ public sealed class WafOptions
 
     /// <summary>The folder of the CRS rule files (Debian package <c>modsecurity-crs</c>).</summary>
     public string RulesPath { get; set; } = "/usr/share/modsecurity-crs/rules";
-
-    /// <summary>CRS rules that never run on this hop.</summary>
-    public List<int> DisabledRuleIds { get; set; } = [];
-
-    /// <summary>Request parts that some (or all) rules do not inspect.</summary>
-    public List<WafExclusionOptions> Exclusions { get; set; } = [];
 }

@@ -1,4 +1,4 @@
-namespace Aspire.Hosting.ApplicationModel;
+namespace SecureFlow.Contracts.Waf;
 
 /// <summary>How an exclusion's selector matches names, as Application Gateway's WAF policy exclusions do.</summary>
 public enum WafSelectorMatchOperator

@@ -1,4 +1,4 @@
-namespace SecureFlow.Gateway.Waf;
+namespace SecureFlow.Contracts.Waf;
 
 /// <summary>
 /// One exclusion, shaped like Application Gateway's WAF policy exclusions: the request part
@@ -6,11 +6,9 @@ namespace SecureFlow.Gateway.Waf;
 /// </summary>
 public sealed class WafExclusionOptions
 {
-    /// <summary><c>RequestArgNames</c>, <c>RequestHeaderNames</c> or <c>RequestCookieNames</c>.</summary>
-    public string MatchVariable { get; set; } = "";
+    public WafMatchVariable MatchVariable { get; set; }
 
-    /// <summary><c>Equals</c>, <c>StartsWith</c>, <c>EndsWith</c>, <c>Contains</c> or <c>EqualsAny</c>.</summary>
-    public string SelectorMatchOperator { get; set; } = "Equals";
+    public WafSelectorMatchOperator SelectorMatchOperator { get; set; }
 
     public string Selector { get; set; } = "";
 

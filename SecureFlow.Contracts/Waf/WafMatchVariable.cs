@@ -1,4 +1,4 @@
-namespace Aspire.Hosting.ApplicationModel;
+namespace SecureFlow.Contracts.Waf;
 
 /// <summary>The request part an exclusion names, as Application Gateway's WAF policy exclusions name it.</summary>
 public enum WafMatchVariable

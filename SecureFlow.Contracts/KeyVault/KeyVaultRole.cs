@@ -1,4 +1,4 @@
-namespace SecureFlow.ServiceDefaults.KeyVault;
+namespace SecureFlow.Contracts.KeyVault;
 
 /// <summary>Key Vault's built-in data-plane roles the model grants (Azure RBAC, vault or object scope).</summary>
 public enum KeyVaultRole

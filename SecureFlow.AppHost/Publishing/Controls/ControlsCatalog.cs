@@ -1,0 +1,176 @@
+using System.Globalization;
+using System.Text;
+
+namespace SecureFlow.AppHost.Publishing.Controls;
+
+/// <summary>
+/// <c>docs/controls.md</c>: every control the model sets, one row each, written by the publish step from the same
+/// <see cref="PublishedApp"/> as <c>infra/</c> and <c>deploy/</c> (and drift-tested like them).
+/// </summary>
+internal static class ControlsCatalog
+{
+    public const string Path = "docs/controls.md";
+
+    /// <summary>What a side says when the control does not exist there.</summary>
+    public const string NotEnforcedPrefix = "Not enforced:";
+
+    public static IReadOnlyList<Control> Build(PublishedApp app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+
+        var edge = app.Edge;
+        var ingress = app.Ingress;
+        var backend = app.Backend;
+        List<Control> controls = [];
+        foreach (var gateway in new GatewayResource[] { edge, ingress })
+        {
+            var isEdge = gateway == edge;
+            var policy = gateway.TlsPolicy;
+            var published = isEdge ? "`infra/appgateway.bicep`: `sslPolicy` (CustomV2)" : $"`deploy/{gateway.Name}/deployment.tmpl.yaml`: the same gateway, section `Tls`";
+            controls.Add(new(
+                $"TLS {(policy.MinimumProtocol == TlsProtocolVersion.Tls13 ? "1.3" : "1.2 and 1.3")} only at `{gateway.Name}`, suites {string.Join(", ", policy.CipherSuites.Select(suite => $"`{suite}`"))}",
+                $"`{gateway.Name}.WithTlsPolicy(...)`",
+                $"SecureFlow.Gateway `{gateway.Name}`: Kestrel `SslProtocols` and `CipherSuitesPolicy` (`KestrelTlsPolicy`)",
+                published,
+                isEdge
+                    ? ["TlsPolicyTests.Tls11HandshakeIsRefusedWithProtocolVersionAlert", "TlsPolicyTests.Tls12CipherOutsideThePolicyIsRefused", "SslScanTests.EdgeOffersExactlyThePolicy"]
+                    : ["SslScanTests.IngressOffersExactlyThePolicy"],
+                isEdge ? ["ArmTemplateTests.EdgeIsApplicationGatewayWafV2WithTheModelsTlsPolicy"] : ["ManifestTests.IngressServesTheModelsRoutesWithItsCertificateMountedFromKeyVault"]));
+            controls.Add(new(
+                $"SNI required at `{gateway.Name}`: no default certificate, only {string.Join(", ", gateway.Certificates.SelectMany(certificate => certificate.DnsNames).Select(name => $"`{name}`"))}",
+                string.Join(", ", gateway.Certificates.Select(certificate => $"`{gateway.Name}.WithCertificate({certificate.Name})`")),
+                "the handshake callback refuses a missing or unknown SNI name (`TlsHandshakeGuard`, `SniCertificateSelector`)",
+                isEdge ? "`infra/appgateway.bicep`: HTTPS listener with `hostNames` and `requireServerNameIndication`" : $"`deploy/{gateway.Name}/deployment.tmpl.yaml`: the same gateway",
+                isEdge ? ["TlsPolicyTests.HandshakeWithoutSniIsRefused", "TlsPolicyTests.HandshakeForUnknownSniIsRefused"] : ["ChainTests.IngressRefusesTheEdgesPublicHostName"],
+                isEdge ? ["ArmTemplateTests.ListenerIsHttpsOnlyRequiresSniAndReadsItsCertificateFromKeyVault"] : ["ManifestTests.IngressServesTheModelsRoutesWithItsCertificateMountedFromKeyVault"]));
+            controls.Add(new(
+                $"`{gateway.Name}` serves {string.Join(", ", gateway.Certificates.Select(certificate => $"`{certificate.Name}`"))} from Key Vault, renewed without a restart",
+                string.Join(", ", gateway.Certificates.Select(certificate => $"`vault.AddCertificate(\"{certificate.Name}\", ...)`")),
+                "downloaded with the gateway's own identity and polled for new versions (`KeyVaultCertificateSource`, `CertificateRefreshService`)",
+                isEdge ? "`infra/appgateway.bicep`: `sslCertificates.keyVaultSecretId` (Application Gateway polls Key Vault)" : $"`deploy/{gateway.Name}/secretproviderclass.tmpl.yaml`: Secrets Store CSI mount, files re-read",
+                isEdge ? ["KeyVaultTests.EdgeServesTheCertificateVersionInTheVault"] : ["KeyVaultTests.IngressServesTheWildcardCertificateVersionInTheVault"],
+                isEdge ? ["ArmTemplateTests.ListenerIsHttpsOnlyRequiresSniAndReadsItsCertificateFromKeyVault"] : ["ManifestTests.IngressServesTheModelsRoutesWithItsCertificateMountedFromKeyVault"]));
+        }
+
+        controls.Add(new(
+            $"Host must be the SNI name at `{edge.Name}` (else 421)",
+            $"`AddApplicationGateway(\"{edge.Name}\")`",
+            "`HostMatchesSniMiddleware`",
+            "`infra/appgateway.bicep`: the listener answers only its `hostNames`, with SNI required",
+            ["ChainTests.RequestWhoseHostDiffersFromSniGets421"],
+            ["ArmTemplateTests.ListenerIsHttpsOnlyRequiresSniAndReadsItsCertificateFromKeyVault"]));
+        controls.Add(new(
+            $"HSTS on every response of `{edge.Name}`",
+            $"`AddApplicationGateway(\"{edge.Name}\")`",
+            "ASP.NET Core HSTS middleware, one year",
+            $"{NotEnforcedPrefix} Application Gateway sends no HSTS until the deployment adds a rewrite rule set for it (the published-deployment issue).",
+            ["ChainTests.EdgeSendsHstsOnItsResponses"],
+            []));
+        controls.Add(new(
+            $"Client identity headers dropped at `{edge.Name}`: {string.Join(", ", ClientIdentityHeaders.All.Select(header => $"`{header}`"))}",
+            "`ClientIdentityHeaders.All` (the edge does not trust its upstream)",
+            "`HopRecordTransformProvider` removes them before it sets `X-Forwarded-*` and the hop record",
+            $"{NotEnforcedPrefix} Application Gateway passes them until the deployment adds rewrite rules from this list (the published-deployment issue).",
+            ["ChainTests.HopRecordsSentByTheClientDoNotAppearInTheFlow", "ChainTests.ForgedClientIdentityHeadersNeverReachTheWorkload"],
+            []));
+
+        var waf = app.Waf.Policy;
+        controls.Add(new(
+            $"WAF {waf.Mode} at `{edge.Name}`, OWASP CRS 3.3 paranoia level {waf.ParanoiaLevel}, anomaly threshold {waf.AnomalyThreshold}",
+            $"`{edge.Name}.WithWaf(...)`",
+            "ModSecurity v3 with the CRS 3.3.4 in the edge's proxy pipeline (`ModSecurityInspector`)",
+            $"`infra/appgateway.bicep`: WAF policy, `{WafSettings.DefaultRuleSet.Type}` {WafSettings.DefaultRuleSet.Version} (CRS 3.3 based)",
+            ["WafTests.SqlInjectionInTheQueryStringIsBlocked", "WafParityTests.EdgeBlocksTheCorpusAttacksAndAgreesWithTheReferenceInEveryCategory"],
+            ["ArmTemplateTests.WafPolicyPreventsWithDefaultRuleSet21AndBotManager", "PublishedModelTests.WafPolicyIsTheOneTheModelGivesTheEdge"]));
+        controls.Add(new(
+            string.Create(CultureInfo.InvariantCulture, $"Request bodies inspected up to {waf.RequestBodyLimitInKb} KB at `{edge.Name}`, larger ones refused (413)"),
+            $"`{edge.Name}.WithWaf(...)`",
+            "`ModSecurityInspector`: never forwards what it has not inspected",
+            "`infra/appgateway.bicep`: `maxRequestBodySizeInKb`, `requestBodyEnforcement`",
+            ["ModSecurityInspectorTests.BodyLargerThanTheInspectionLimitGets413AndNeverReachesTheBackend", "WafTests.BodyLargerThanTheWafInspectsGets413"],
+            ["PublishedModelTests.WafPolicyIsTheOneTheModelGivesTheEdge"]));
+        controls.AddRange(waf.DisabledRuleIds.Select(rule => new Control(
+            string.Create(CultureInfo.InvariantCulture, $"WAF rule {rule} never runs at `{edge.Name}`"),
+            $"`{edge.Name}.WithWaf(... DisabledRuleIds ...)`",
+            "`SecRuleRemoveById`",
+            "`infra/appgateway.bicep`: rule override, state Disabled",
+            ["ModSecurityDirectivesTests.ExclusionsBecomeTargetUpdatesAfterTheCrsRules"],
+            ["PublishedModelTests.WafPolicyIsTheOneTheModelGivesTheEdge"])));
+        controls.AddRange(waf.Exclusions.Select(exclusion => new Control(
+            $"WAF exclusion at `{edge.Name}`: {exclusion.MatchVariable} {exclusion.SelectorMatchOperator} `{exclusion.Selector}` skipped by {(exclusion.RuleIds.Count == 0 ? "every rule" : string.Join(", ", exclusion.RuleIds))}",
+            $"`{edge.Name}.WithWaf(... Exclusions ...)`",
+            "`SecRuleUpdateTargetById`/`ByTag` after the CRS",
+            "`infra/appgateway.bicep`: WAF policy exclusion",
+            ["WafModeTests.ExclusionRemovesExactlyTheBlockOfItsRuleOnItsArgument"],
+            ["PublishedModelTests.WafPolicyIsTheOneTheModelGivesTheEdge"])));
+
+        controls.Add(new(
+            $"`{edge.Name}` re-encrypts to `{ingress.Name}` as `{backend.DestinationHost}`, trusting only the root of `{backend.DestinationCertificate!.Name}`",
+            $"`{edge.Name}.WithBackend({ingress.Name}, \"{backend.DestinationHost}\")`",
+            "YARP over TLS with SNI and Host set, one trusted root read from the vault (`TrustedRootForwarderHttpClientFactory`)",
+            "`infra/appgateway.bicep`: backend settings HTTPS, `hostName`, `trustedRootCertificates` from Key Vault",
+            ["ChainTests.RequestWithRightSniReturnsFlowThroughBothTlsHops", "UntrustedIngressTests.IngressPresentingACertificateTheEdgeDoesNotTrustGets502"],
+            ["ArmTemplateTests.EdgeReEncryptsToTheIngressHostTrustingOnlyItsRootFromKeyVault"]));
+        controls.AddRange(ingress.Routes.Select(route => new Control(
+            $"`{ingress.Name}` routes `{string.Join("`, `", route.MatchHosts)}` to `{route.Destination.Name}`; nothing else reaches it",
+            $"`{ingress.Name}.WithRoute(\"{route.MatchHosts[0]}\", {route.Destination.Name})`",
+            "YARP route by host in the ingress",
+            $"`deploy/{ingress.Name}/deployment.tmpl.yaml` (routes), `deploy/*/networkpolicies.tmpl.yaml` (default deny, one allow per edge of the graph)",
+            ["ChainTests.RequestWithRightSniReturnsFlowThroughBothTlsHops"],
+            ["ManifestTests.IngressServesTheModelsRoutesWithItsCertificateMountedFromKeyVault", "NetworkPolicyTests.PoliciesOpenExactlyTheEdgesOfTheModel"])));
+        controls.AddRange(app.RoleAssignments.Select(assignment => new Control(
+            $"`{assignment.Principal}` may read `{assignment.Secret.Name}` ({assignment.Role}), nothing else in the vault",
+            $"{assignment.Reason}",
+            "the local Key Vault's RBAC for the service's own identity (403 `ForbiddenByRbac` otherwise)",
+            "`infra/keyvault.bicep`: role assignment scoped to that one secret",
+            ["VaultAccessTests.EachServiceReadsExactlyWhatTheModelGrantsIt"],
+            ["PublishedModelTests.KeyVaultGrantsAreTheModelsWithKeyVaultAccess", "PublishedModelTests.KeyVaultGrantsFollowTheCertificatesEachGatewayServes"])));
+        controls.AddRange(app.Pods.SelectMany(pod => PublishedApp.EgressOf(pod).Select(host => new Control(
+            $"Egress `{host}` (HTTPS) from `{pod.Name}`; all other egress denied",
+            $"`{pod.Name}.WithEgressTo(\"{host}\")`",
+            $"{NotEnforcedPrefix} locally every service can reach any host until the local egress firewall exists (the egress issue).",
+            "`infra/firewall.bicep`: application rule for the pod subnet; UDR sends all egress to Azure Firewall",
+            [],
+            ["ArmTemplateTests.FirewallAllowsTheModelsEgressHostsAndAksRequirementsOnly"]))));
+        controls.Add(new(
+            "Health endpoints only on the management port, never on a traffic listener",
+            "`AddApplicationGateway`, `AddIngressController`, `AddKeyVault` (management endpoint)",
+            "a plain loopback listener serving `/health` and `/alive` only",
+            "`deploy/*/deployment.tmpl.yaml`: probes on the `management` port",
+            ["GatewayTlsTelemetryTests.ManagementListenerServesHealthAndNothingElse"],
+            ["ManifestTests.DeploymentsRunTwoNonRootReadOnlyReplicasOnDifferentNodesWithoutTokensOrCapabilities"]));
+        controls.Add(new(
+            "Management traffic: AKS API server with authorized IP ranges, Entra ID with Azure RBAC, local accounts off",
+            "`builder.AddAzdPublishing()`",
+            $"{NotEnforcedPrefix} there is no cluster locally; management traffic exists only in Azure.",
+            "`infra/aks.bicep`",
+            [],
+            ["ArmTemplateTests.ClusterHasEveryBaselineSecurityControl"]));
+        return controls;
+    }
+
+    public static string Render(PublishedApp app)
+    {
+        var text = new StringBuilder();
+        text.Append("""
+            # Controls
+
+            Generated from the app model (`SecureFlow.AppHost/AppHost.cs`) by the publish step, like `infra/` and `deploy/`;
+            do not edit. Every control is set once in the model and projected twice: into the local chain and into the
+            deployment. A side that does not enforce a control says why. Tests are `Class.Method` under `tests/`.
+
+            | control | set in the model | enforced locally | published as | tests, local | tests, published |
+            | --- | --- | --- | --- | --- | --- |
+
+            """);
+        foreach (var control in Build(app))
+        {
+            text.Append(CultureInfo.InvariantCulture,
+                $"| {control.Name} | {control.SetBy} | {control.Local} | {control.Published} | {Tests(control.LocalTests)} | {Tests(control.PublishedTests)} |\n");
+        }
+
+        return text.ToString();
+    }
+
+    private static string Tests(IReadOnlyList<string> tests) => tests.Count == 0 ? "—" : string.Join("<br>", tests.Select(test => $"`{test}`"));
+}

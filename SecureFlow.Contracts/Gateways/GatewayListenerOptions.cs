@@ -1,0 +1,13 @@
+namespace SecureFlow.Contracts.Gateways;
+
+/// <summary>A gateway's TLS listener.</summary>
+public sealed class GatewayListenerOptions
+{
+    /// <summary><c>localhost</c> (loopback, the local default) or an IP address such as <c>0.0.0.0</c> in a pod.</summary>
+    public string Address { get; set; } = "localhost";
+
+    public int Port { get; set; }
+
+    /// <summary>How long a client may take to send its ClientHello and finish the handshake.</summary>
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+}
