@@ -91,6 +91,8 @@ public static partial class GatewayExtensions
             app.UseHsts();
         }
 
+        // A request Kestrel finds malformed while it is read gets its status and an empty body, never the gateway's internals.
+        app.UseMiddleware<BadRequestResponseMiddleware>();
         app.UseWaf();
         app.UseMiddleware<HostMatchesSniMiddleware>();
         app.UseMiddleware<AsteriskFormMiddleware>();

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography.X509Certificates;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using SecureFlow.EndToEnd.Tests.Infrastructure;
 
@@ -34,6 +35,21 @@ public sealed class KeyVaultTests(SharedApp shared)
         await using var stream = await TlsClients.HandshakeAsync(_app.IngressPort, _app.Root, SecureFlowApp.WorkloadHost);
 
         Assert.Equal(inVault.Thumbprint, new X509Certificate2(stream.RemoteCertificate!).Thumbprint);
+    }
+
+    [Fact]
+    public async Task VaultManagementListenerAnswersHealthButNeverTheVaultApi()
+    {
+        var management = _app.App.GetEndpoint("vault", KeyVaultResource.ManagementEndpointName);
+        using var client = new HttpClient { BaseAddress = management, Timeout = SecureFlowApp.RequestTimeout };
+
+        using var health = await client.GetAsync(new Uri("/health", UriKind.Relative), Cancellation);
+        using var api = await client.GetAsync(new Uri("/secrets?api-version=7.5", UriKind.Relative), Cancellation);
+
+        // A bearer token must never cross a plain listener: the API is not there at all, not even its challenge.
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, api.StatusCode);
+        Assert.Empty(api.Headers.WwwAuthenticate);
     }
 
     [Fact]
