@@ -38,7 +38,7 @@ public static class ApplicationGatewayResourceExtensions
             throw new InvalidOperationException($"'{builder.Resource.Name}' has no certificate: call WithCertificate before WithBackend.");
         }
 
-        builder.Resource.Routes.Add(new GatewayRoute(ingress.Resource.Name, publicHosts, ingress.Resource, "https", backendHost, certificate));
+        builder.WithAnnotation(new GatewayRoute(ingress.Resource.Name, publicHosts, ingress.Resource, "https", backendHost, certificate));
 
         // Like Application Gateway's trustedRootCertificates: the edge reads the backend's root from the vault, and only that.
         certificate.Vault?.Grant(builder.Resource.Name, KeyVaultRole.SecretsUser, certificate.TrustRootSecretName);

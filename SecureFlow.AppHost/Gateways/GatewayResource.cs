@@ -14,10 +14,11 @@ public abstract class GatewayResource(string name) : ProjectResource(name)
 
     public TlsPolicy TlsPolicy { get; internal set; } = TlsPolicy.Baseline;
 
-    public List<CertificateResource> Certificates { get; } = [];
+    /// <summary>The certificates the gateway serves, chosen by SNI (<c>WithCertificate</c>), in the order they were added.</summary>
+    public IReadOnlyList<CertificateResource> Certificates => [.. Annotations.OfType<GatewayCertificateAnnotation>().Select(annotation => annotation.Certificate)];
 
     /// <summary>Where requests go, by the host name they arrive for (or, at the edge, the ingress's host name).</summary>
-    public List<GatewayRoute> Routes { get; } = [];
+    public IReadOnlyList<GatewayRoute> Routes => [.. Annotations.OfType<GatewayRoute>()];
 
     /// <summary>Whether the hop sends HSTS (the public edge).</summary>
     public abstract bool SendsHsts { get; }
@@ -31,6 +32,7 @@ public abstract class GatewayResource(string name) : ProjectResource(name)
 /// <summary>
 /// Requests for <see cref="MatchHosts"/> go to <see cref="Destination"/>; with <see cref="DestinationHost"/> they carry
 /// that Host and SNI, and with <see cref="DestinationCertificate"/> the hop trusts only the root that issued that certificate.
+/// Kept as an annotation of the gateway (<c>WithRoute</c>, <c>WithBackend</c>).
 /// </summary>
 public sealed record GatewayRoute(
     string Name,
@@ -38,4 +40,7 @@ public sealed record GatewayRoute(
     IResourceWithServiceDiscovery Destination,
     string Scheme,
     string? DestinationHost = null,
-    CertificateResource? DestinationCertificate = null);
+    CertificateResource? DestinationCertificate = null) : IResourceAnnotation;
+
+/// <summary>A certificate the gateway serves to handshakes whose SNI name it covers (<c>WithCertificate</c>).</summary>
+public sealed record GatewayCertificateAnnotation(CertificateResource Certificate) : IResourceAnnotation;

@@ -37,8 +37,7 @@ public static class GatewayResourceExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(certificate);
 
-        builder.Resource.Certificates.Add(certificate.Resource);
-        builder.WithRelationship(certificate.Resource, "Certificate");
+        builder.WithAnnotation(new GatewayCertificateAnnotation(certificate.Resource)).WithRelationship(certificate.Resource, "Certificate");
         if (certificate.Resource.Vault is not { } vault)
         {
             return builder;

@@ -32,8 +32,8 @@ public static class IngressControllerResourceExtensions
                 $"'{builder.Resource.Name}' routes '{host}', but none of its certificates covers that name: call WithCertificate first.");
         }
 
-        builder.Resource.Routes.Add(new GatewayRoute(service.Resource.Name, [host], service.Resource, "http"));
         return builder
+            .WithAnnotation(new GatewayRoute(service.Resource.Name, [host], service.Resource, "http"))
             .WithReference(service)
             .WaitFor(service);
     }

@@ -20,12 +20,18 @@ public sealed class KeyVaultResource(string name) : ProjectResource(name)
 
     private readonly ConcurrentDictionary<string, string> _identityKeys = new(StringComparer.Ordinal);
 
-    public List<CertificateResource> Certificates { get; } = [];
+    private readonly List<CertificateResource> _certificates = [];
+    private readonly List<KeyVaultSecretResource> _secrets = [];
+    private readonly List<KeyVaultRoleAssignment> _roleAssignments = [new(ProvisioningIdentity, KeyVaultRole.Administrator, null)];
 
-    public List<KeyVaultSecretResource> Secrets { get; } = [];
+    /// <summary>The certificates the vault holds (<c>vault.AddCertificate</c>).</summary>
+    public IReadOnlyList<CertificateResource> Certificates => _certificates;
+
+    /// <summary>The secrets the vault holds (<c>vault.AddSecret</c>).</summary>
+    public IReadOnlyList<KeyVaultSecretResource> Secrets => _secrets;
 
     /// <summary>Every grant of the model (Azure RBAC role assignments at the vault or on one object).</summary>
-    public List<KeyVaultRoleAssignment> RoleAssignments { get; } = [new(ProvisioningIdentity, KeyVaultRole.Administrator, null)];
+    public IReadOnlyList<KeyVaultRoleAssignment> RoleAssignments => _roleAssignments;
 
     /// <summary>How often gateways look for new certificate versions (Application Gateway: every 4 hours).</summary>
     public TimeSpan CertificateRefreshInterval { get; internal set; } = TimeSpan.FromSeconds(5);
@@ -41,12 +47,16 @@ public sealed class KeyVaultResource(string name) : ProjectResource(name)
     /// </summary>
     internal string IdentityKey(string identity) => _identityKeys.GetOrAdd(identity, _ => LocalIdentityToken.GenerateKey());
 
+    internal void Add(CertificateResource certificate) => _certificates.Add(certificate);
+
+    internal void Add(KeyVaultSecretResource secret) => _secrets.Add(secret);
+
     internal void Grant(string identity, KeyVaultRole role, string? objectName)
     {
         var assignment = new KeyVaultRoleAssignment(identity, role, objectName);
-        if (!RoleAssignments.Contains(assignment))
+        if (!_roleAssignments.Contains(assignment))
         {
-            RoleAssignments.Add(assignment);
+            _roleAssignments.Add(assignment);
         }
     }
 }

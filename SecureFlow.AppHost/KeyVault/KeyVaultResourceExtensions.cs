@@ -71,7 +71,7 @@ public static class KeyVaultResourceExtensions
 
         var certificate = vault.ApplicationBuilder.AddIssuedCertificate(name, dnsNames).WithParentRelationship(vault.Resource);
         certificate.Resource.Vault = vault.Resource;
-        vault.Resource.Certificates.Add(certificate.Resource);
+        vault.Resource.Add(certificate.Resource);
         return certificate;
     }
 
@@ -88,7 +88,7 @@ public static class KeyVaultResourceExtensions
         ArgumentNullException.ThrowIfNull(value);
 
         var secret = new KeyVaultSecretResource(name, vault.Resource, value.Resource);
-        vault.Resource.Secrets.Add(secret);
+        vault.Resource.Add(secret);
         return vault.ApplicationBuilder.AddResource(secret)
             .WithInitialState(new CustomResourceSnapshot
             {
