@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace SecureFlow.Contracts;
 
 /// <summary>Collects what a validator refuses, so that one run names every bad value rather than the first.</summary>
-internal sealed class ValidationFailures
+public sealed class ValidationFailures
 {
     private readonly List<string> _failures = [];
 

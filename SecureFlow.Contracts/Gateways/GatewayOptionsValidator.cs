@@ -1,18 +1,14 @@
 using System.Net;
-using Microsoft.Extensions.Options;
 
 namespace SecureFlow.Contracts.Gateways;
 
 /// <summary>The one check of a gateway's options, run at the gateway's start (and on what the publisher writes).</summary>
-public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
+public sealed class GatewayOptionsValidator : ServiceOptionsValidator<GatewayOptions>
 {
     public static GatewayOptionsValidator Instance { get; } = new();
 
-    public ValidateOptionsResult Validate(string? name, GatewayOptions options)
+    protected override void Check(GatewayOptions options, ValidationFailures failures)
     {
-        ArgumentNullException.ThrowIfNull(options);
-
-        var failures = new ValidationFailures();
         var gateway = options.Name;
         failures.Require(!string.IsNullOrWhiteSpace(gateway), "Gateway: the hop needs a name (Gateway:Name).");
         failures.Require(options.Https.Port is > 0 and <= IPEndPoint.MaxPort, $"Gateway '{gateway}': set Gateway:Https:Port to the port of its TLS listener.");
@@ -39,7 +35,6 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
                 $"Gateway '{gateway}': route '{route}' names two trusted roots; name one.");
         }
 
-        return failures.Result;
     }
 
     private static bool IsTokenChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '-';

@@ -1,19 +1,13 @@
-using Microsoft.Extensions.Options;
-
 namespace SecureFlow.Contracts.KeyVault;
 
 /// <summary>The one check of a service's vault connection, run at the service's start.</summary>
-public sealed class KeyVaultConnectionOptionsValidator : IValidateOptions<KeyVaultConnectionOptions>
+public sealed class KeyVaultConnectionOptionsValidator : ServiceOptionsValidator<KeyVaultConnectionOptions>
 {
-    public ValidateOptionsResult Validate(string? name, KeyVaultConnectionOptions options)
+    protected override void Check(KeyVaultConnectionOptions options, ValidationFailures failures)
     {
-        ArgumentNullException.ThrowIfNull(options);
-
-        var failures = new ValidationFailures();
         failures.Require(options.Uri is null || (options.Uri.IsAbsoluteUri && options.Uri.Scheme == Uri.UriSchemeHttps),
             $"KeyVault:Uri must be an absolute https URI (Key Vault is HTTPS only), not '{options.Uri}'.");
         failures.Require(options.SecretName is null || KeyVaultNames.IsValid(options.SecretName),
             $"KeyVault:SecretName '{options.SecretName}' is not a Key Vault object name (1-127 letters, digits and dashes).");
-        return failures.Result;
     }
 }

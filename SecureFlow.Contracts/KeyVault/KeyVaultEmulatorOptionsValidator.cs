@@ -1,16 +1,12 @@
 using System.Net;
-using Microsoft.Extensions.Options;
 
 namespace SecureFlow.Contracts.KeyVault;
 
 /// <summary>The one check of the local vault's options, run at the emulator's start.</summary>
-public sealed class KeyVaultEmulatorOptionsValidator : IValidateOptions<KeyVaultEmulatorOptions>
+public sealed class KeyVaultEmulatorOptionsValidator : ServiceOptionsValidator<KeyVaultEmulatorOptions>
 {
-    public ValidateOptionsResult Validate(string? name, KeyVaultEmulatorOptions options)
+    protected override void Check(KeyVaultEmulatorOptions options, ValidationFailures failures)
     {
-        ArgumentNullException.ThrowIfNull(options);
-
-        var failures = new ValidationFailures();
         failures.Require(options.Https.Port is > 0 and <= IPEndPoint.MaxPort, "Set KeyVault:Https:Port to the port of the vault's HTTPS listener.");
         failures.Require(options.Https.CertificatePath.Length > 0 && options.Https.KeyPath.Length > 0,
             "Set KeyVault:Https:CertificatePath and KeyPath: the vault serves HTTPS only.");
@@ -27,6 +23,5 @@ public sealed class KeyVaultEmulatorOptionsValidator : IValidateOptions<KeyVault
                 $"Identity '{assignment.Identity}' is granted '{assignment.ObjectName}', which is not a Key Vault object name.");
         }
 
-        return failures.Result;
     }
 }

@@ -1,18 +1,14 @@
 using System.Net.Security;
-using Microsoft.Extensions.Options;
 
 namespace SecureFlow.Contracts.Tls;
 
 /// <summary>The one check of a TLS policy: run by the model when it is set and by the service at start.</summary>
-public sealed class TlsPolicyOptionsValidator : IValidateOptions<TlsPolicyOptions>
+public sealed class TlsPolicyOptionsValidator : ServiceOptionsValidator<TlsPolicyOptions>
 {
     public static TlsPolicyOptionsValidator Instance { get; } = new();
 
-    public ValidateOptionsResult Validate(string? name, TlsPolicyOptions options)
+    protected override void Check(TlsPolicyOptions options, ValidationFailures failures)
     {
-        ArgumentNullException.ThrowIfNull(options);
-
-        var failures = new ValidationFailures();
         failures.Require(Enum.IsDefined(options.MinimumProtocol), $"TLS policy: minimum protocol '{options.MinimumProtocol}' is not supported; use Tls12 or Tls13.");
         foreach (var suite in options.Tls12CipherSuites)
         {
@@ -28,7 +24,6 @@ public sealed class TlsPolicyOptionsValidator : IValidateOptions<TlsPolicyOption
             "TLS policy: TLS 1.2 is enabled but no TLS 1.2 cipher suite is allowed.");
         failures.Require(options.Tls13CipherSuites.Count > 0,
             "TLS policy: TLS 1.3 is always on and needs at least one TLS 1.3 cipher suite (TLS_AES_128_GCM_SHA256).");
-        return failures.Result;
     }
 
     private static bool IsTls12(TlsCipherSuite suite) => Enum.IsDefined(suite) && suite.ToString().Contains("_WITH_", StringComparison.Ordinal);

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.Options;
 
 namespace SecureFlow.Contracts.Waf;
 
@@ -7,15 +6,12 @@ namespace SecureFlow.Contracts.Waf;
 /// The one check of a WAF policy: values Application Gateway's WAF policy would refuse, and anything that could be
 /// spliced into a ModSecurity directive. Run by the model when the policy is set and by the gateway at start.
 /// </summary>
-public sealed partial class WafOptionsValidator : IValidateOptions<WafOptions>
+public sealed partial class WafOptionsValidator : ServiceOptionsValidator<WafOptions>
 {
     public static WafOptionsValidator Instance { get; } = new();
 
-    public ValidateOptionsResult Validate(string? name, WafOptions options)
+    protected override void Check(WafOptions options, ValidationFailures failures)
     {
-        ArgumentNullException.ThrowIfNull(options);
-
-        var failures = new ValidationFailures();
         failures.Require(Enum.IsDefined(options.Mode), $"The WAF mode '{options.Mode}' is not Off, Detection or Prevention.");
         failures.Require(options.ParanoiaLevel is >= 1 and <= 4, $"The WAF paranoia level must be 1 to 4, not {options.ParanoiaLevel}.");
         failures.Require(options.AnomalyThreshold >= 1, $"The WAF anomaly threshold must be at least 1, not {options.AnomalyThreshold}.");
@@ -33,7 +29,6 @@ public sealed partial class WafOptionsValidator : IValidateOptions<WafOptions>
                 $"The WAF exclusion selector '{exclusion.Selector}' must be a name of letters, digits and _ . - [ ] : @ $ (it is needed unless the operator is EqualsAny).");
         }
 
-        return failures.Result;
     }
 
     [GeneratedRegex(@"^[A-Za-z0-9_.\-\[\]:@$]+$")]
