@@ -1,5 +1,6 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+using SecureFlow.Gateway.Tls;
 
 namespace SecureFlow.Gateway.Certificates;
 
@@ -36,7 +37,7 @@ public sealed class SniCertificateSelector
     /// <summary>The certificate whose subject alternative names cover <paramref name="serverName"/>, or null.</summary>
     public SslStreamCertificateContext? Select(string? serverName)
     {
-        if (string.IsNullOrEmpty(serverName))
+        if (!SniHostName.IsValid(serverName))
         {
             return null;
         }

@@ -82,9 +82,11 @@ internal sealed partial class TlsHandshakeGuard(GatewayTlsPolicy policy, Gateway
     private void Refuse(ConnectionContext connection, HandshakeRefusal reason, ClientHello? hello)
     {
         metrics.HandshakeRefused(reason);
-        LogRefused(logger, connection.ConnectionId, reason, hello?.ServerName);
+        // The name is the client's bytes: only printable ASCII reaches the log.
+        var serverName = SniHostName.ForLog(hello?.ServerName);
+        LogRefused(logger, connection.ConnectionId, reason, serverName);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "TLS handshake on connection {ConnectionId} refused: {Reason} (SNI '{ServerName}')")]
-    private static partial void LogRefused(ILogger logger, string connectionId, HandshakeRefusal reason, string? serverName);
+    private static partial void LogRefused(ILogger logger, string connectionId, HandshakeRefusal reason, string serverName);
 }
