@@ -7,7 +7,8 @@ namespace SecureFlow.Gateway.Certificates;
 /// <summary>
 /// Reads the certificates again at the model's interval and, when one changed (a new Key Vault version, a rotated
 /// CSI file), serves the new ones to new handshakes; connections already open keep theirs, so no request fails. When
-/// the source cannot be read (the vault is down), the gateway keeps serving what it has and tries again next time.
+/// the source cannot be read (the vault is down), or what it holds cannot be served (no private key, expired, not the
+/// listener's names), the gateway keeps serving what it has and tries again next time.
 /// </summary>
 internal sealed partial class CertificateRefreshService(
     IServerCertificateSource source,
@@ -19,9 +20,13 @@ internal sealed partial class CertificateRefreshService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var gateway = options.Value;
+
+        // Twice the longest a handshake may take: no handshake still uses a certificate replaced that long ago.
+        var retiredFor = 2 * gateway.Https.HandshakeTimeout;
         using var timer = new PeriodicTimer(gateway.CertificateRefreshInterval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
+            selector.DisposeRetired(retiredFor);
             try
             {
                 var certificates = await Task.Run(source.LoadCertificates, stoppingToken);

@@ -16,41 +16,18 @@ public sealed record ClientHello(SslProtocols OfferedProtocols, IReadOnlySet<Tls
     /// <summary>A TLS record carries at most 2^14 bytes of plaintext (RFC 8446 5.1), plus its 5-byte header.</summary>
     public const int MaxRecordLength = 5 + (1 << 14);
 
-    private const byte HandshakeRecord = 22;
-    private const byte ClientHelloMessage = 1;
+    internal const byte ClientHelloMessage = 1;
     private const ushort ServerNameExtension = 0;
     private const ushort SupportedVersionsExtension = 43;
 
-    /// <summary>Reads a ClientHello from the first bytes of a connection.</summary>
-    public static ClientHelloReadResult TryRead(ReadOnlySequence<byte> buffer, out ClientHello? hello)
+    /// <summary>Reads a ClientHello from the first bytes of a connection, reassembled from as many records as it spans.</summary>
+    public static ClientHelloReadResult TryRead(ReadOnlySequence<byte> buffer, out ClientHello? hello) =>
+        new ClientHelloReader().TryRead(buffer, out hello);
+
+    /// <summary>Reads a whole ClientHello handshake message (its 4-byte header included); null if it is not one.</summary>
+    internal static ClientHello? Parse(ReadOnlySpan<byte> message)
     {
-        hello = null;
-        if (buffer.Length < 5)
-        {
-            return buffer.IsEmpty || buffer.FirstSpan[0] == HandshakeRecord ? ClientHelloReadResult.Incomplete : ClientHelloReadResult.NotTls;
-        }
-
-        Span<byte> header = stackalloc byte[5];
-        buffer.Slice(0, 5).CopyTo(header);
-        var recordLength = BinaryPrimitives.ReadUInt16BigEndian(header[3..]);
-        if (header[0] != HandshakeRecord || header[1] != 3 || recordLength is 0 || 5 + recordLength > MaxRecordLength)
-        {
-            return ClientHelloReadResult.NotTls;
-        }
-
-        if (buffer.Length < 5 + recordLength)
-        {
-            return ClientHelloReadResult.Incomplete;
-        }
-
-        var record = buffer.Slice(5, recordLength).ToArray();
-        hello = Parse(record);
-        return hello is null ? ClientHelloReadResult.NotTls : ClientHelloReadResult.Complete;
-    }
-
-    private static ClientHello? Parse(ReadOnlySpan<byte> record)
-    {
-        var reader = new Reader(record);
+        var reader = new Reader(message);
         if (!reader.TryByte(out var type) || type != ClientHelloMessage || !reader.TrySkip(3)
             || !reader.TryUInt16(out var legacyVersion) || !reader.TrySkip(32)
             || !reader.TryVector8(out _) || !reader.TryVector16(out var suiteBytes) || !reader.TryVector8(out _))
@@ -67,20 +44,32 @@ public sealed record ClientHello(SslProtocols OfferedProtocols, IReadOnlySet<Tls
         var offered = ProtocolsUpTo(legacyVersion);
         string? serverName = null;
 
-        // A ClientHello that spans more than one record is cut here; its extensions are read as far as they go.
-        if (reader.TryVector16(out var extensions) || reader.Remaining > 2 && reader.TryTail(2, out extensions))
+        // The message is whole: a ClientHello without extensions ends here, one with them ends with them.
+        if (reader.Remaining == 0)
         {
-            var extensionReader = new Reader(extensions);
-            while (extensionReader.TryUInt16(out var extensionType) && extensionReader.TryVector16(out var data))
+            return new ClientHello(offered, suites, serverName);
+        }
+
+        if (!reader.TryVector16(out var extensions) || reader.Remaining != 0)
+        {
+            return null;
+        }
+
+        var extensionReader = new Reader(extensions);
+        while (extensionReader.Remaining > 0)
+        {
+            if (!extensionReader.TryUInt16(out var extensionType) || !extensionReader.TryVector16(out var data))
             {
-                if (extensionType == ServerNameExtension)
-                {
-                    serverName = ReadServerName(data);
-                }
-                else if (extensionType == SupportedVersionsExtension)
-                {
-                    offered = ReadSupportedVersions(data);
-                }
+                return null;
+            }
+
+            if (extensionType == ServerNameExtension)
+            {
+                serverName = ReadServerName(data);
+            }
+            else if (extensionType == SupportedVersionsExtension)
+            {
+                offered = ReadSupportedVersions(data);
             }
         }
 
@@ -207,14 +196,6 @@ public sealed record ClientHello(SslProtocols OfferedProtocols, IReadOnlySet<Tls
             return false;
         }
 
-        /// <summary>Whatever is left after a length prefix whose data was cut off.</summary>
-        public bool TryTail(int prefix, out ReadOnlySpan<byte> value)
-        {
-            value = _data[prefix..];
-            _data = default;
-            return true;
-        }
-
         private bool TryTake(int length, out ReadOnlySpan<byte> value)
         {
             value = default;
@@ -235,4 +216,7 @@ public enum ClientHelloReadResult
     Complete,
     Incomplete,
     NotTls,
+
+    /// <summary>The ClientHello is longer than <see cref="ClientHelloReader.MaxLength"/>.</summary>
+    TooLarge,
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using SecureFlow.Gateway.Inspection;
@@ -148,8 +149,18 @@ internal sealed partial class ModSecurityInspector(
         context.Response.StatusCode = status;
         context.Response.ContentType = "text/plain; charset=utf-8";
 
-        // The request is not read any further: close the connection rather than drain an unread body.
-        context.Response.Headers.Connection = "close";
+        // The request is not read any further: close the connection rather than drain an unread body. HTTP/2 has no
+        // connection headers (Kestrel would strip Connection with a warning): there the connection ends with GOAWAY,
+        // which lets the client finish what it has in flight on it.
+        if (HttpProtocol.IsHttp11(context.Request.Protocol) || HttpProtocol.IsHttp10(context.Request.Protocol))
+        {
+            context.Response.Headers.Connection = "close";
+        }
+        else
+        {
+            context.Features.GetRequiredFeature<IConnectionLifetimeNotificationFeature>().RequestClose();
+        }
+
         await context.Response.WriteAsync($"{reason}. Correlation id: {traceId}\n", context.RequestAborted).ConfigureAwait(false);
     }
 

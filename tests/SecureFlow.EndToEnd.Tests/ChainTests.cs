@@ -100,6 +100,26 @@ public sealed class ChainTests(SharedApp shared)
     }
 
     [Fact]
+    public async Task RequestWhoseHostNamesAPortTheClientDidNotDialGets421()
+    {
+        await using var stream = await TlsClients.HandshakeAsync(_app.EdgePort, _app.Root, SecureFlowApp.PublicHost);
+
+        var status = await TlsClients.SendAsync(stream, $"{SecureFlowApp.PublicHost}:1", "/api/flow");
+
+        Assert.Equal(StatusCodes.MisdirectedRequest, status);
+    }
+
+    [Fact]
+    public async Task RequestWhoseHostNamesTheEdgesPortGoesThroughTheIngress()
+    {
+        await using var stream = await TlsClients.HandshakeAsync(_app.EdgePort, _app.Root, SecureFlowApp.PublicHost);
+
+        var status = await TlsClients.SendAsync(stream, $"{SecureFlowApp.PublicHost}:{_app.EdgePort}", "/api/flow");
+
+        Assert.Equal(200, status);
+    }
+
+    [Fact]
     public async Task WorkloadPageShowsThePath()
     {
         using var client = _app.CreateClient();

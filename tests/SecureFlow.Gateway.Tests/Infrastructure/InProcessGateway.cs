@@ -143,6 +143,34 @@ public sealed class InProcessGateway : IAsyncDisposable
         }
     }
 
+    /// <summary>An HTTP/2-only client that sends SNI and :authority from each request's URI but always dials this gateway.</summary>
+    public HttpClient CreateHttp2Client() => new(new SocketsHttpHandler
+    {
+        ConnectCallback = async (_, cancellationToken) =>
+        {
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(IPAddress.Loopback, HttpsPort, cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+        SslOptions = new SslClientAuthenticationOptions { CertificateChainPolicy = TrustedRootPolicy.TrustingOnly(Root) },
+    })
+    {
+        DefaultRequestVersion = HttpVersion.Version20,
+        DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        Timeout = Timeout,
+    };
+
+    /// <summary>The URI of <paramref name="pathAndQuery"/> at this gateway's host name and port.</summary>
+    public Uri Uri(string pathAndQuery) => new($"https://{HostName}:{HttpsPort.ToString(CultureInfo.InvariantCulture)}{pathAndQuery}");
+
     /// <summary>
     /// Sends one raw HTTP/1.1 request over TLS (<paramref name="requestLine"/> and any extra headers, each ending in CRLF; no Host when <paramref name="host"/> is null)
     /// and returns the response's status and text.

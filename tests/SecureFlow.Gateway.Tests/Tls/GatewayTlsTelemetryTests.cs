@@ -38,6 +38,30 @@ public sealed class GatewayTlsTelemetryTests : IAsyncLifetime
     [Fact]
     public Task HandshakeForAnotherNameIsCountedAsUnknownSni() => AssertRefusedAsync("unknown_sni", () => _gateway.HandshakeAsync("other.secureflow.localhost"));
 
+    [Theory]
+    [InlineData("a..secureflow.localhost")]
+    [InlineData(".secureflow.localhost")]
+    [InlineData("delta.secureflow.localhost.")]
+    [InlineData("127.0.0.1")]
+    [InlineData("[::1]")]
+    [InlineData("*")]
+    [InlineData("*.secureflow.localhost")]
+    [InlineData("delta_secureflow.localhost")]
+    [InlineData("delta.secureflow.localhost:8443")]
+    [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.secureflow.localhost")]
+    [InlineData("d\u00e9lta.secureflow.localhost")]
+    [InlineData("xn--dlta-bsa.secureflow.localhost")]
+    public async Task SniThatIsNotAHostNameOfTheGatewayIsRefusedAsUnknownSniCountedAndLoggedOnce(string serverName)
+    {
+        var output = await Openssl.RunAsync("s_client", "-connect", $"127.0.0.1:{_gateway.HttpsPort}", "-servername", serverName);
+
+        Assert.DoesNotContain("Unable to set TLS servername", output, StringComparison.Ordinal);
+        await InProcessGateway.EventuallyAsync(() => _gateway.Total(Refused, ("secureflow.gateway", "edge"), ("reason", "unknown_sni")) == 1, "an 'unknown_sni' refusal");
+        Assert.Equal(0, _gateway.Total(Handshakes));
+        Assert.DoesNotContain(_gateway.Logs.Entries, entry => entry.Level >= Microsoft.Extensions.Logging.LogLevel.Error);
+        Assert.Single(_gateway.Logs.Entries, entry => entry.Message.Contains("refused: UnknownSni", StringComparison.Ordinal));
+    }
+
     [Fact]
     public Task HandshakeWithCipherOutsideThePolicyIsCountedAsCipher() => AssertRefusedAsync("cipher", () => _gateway.HandshakeAsync(
         InProcessGateway.HostName, SslProtocols.Tls12, new CipherSuitesPolicy([TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384])));

@@ -50,6 +50,33 @@ public sealed class ModSecurityInspectorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task BlockOverHttp2EndsTheConnectionWithGoawayAndNoConnectionHeader()
+    {
+        using var client = _gateway.CreateHttp2Client();
+
+        using var blocked = await client.GetAsync(_gateway.Uri("/items?id=1%27%20OR%20%271%27=%271"), TestContext.Current.CancellationToken);
+        using var next = await client.GetAsync(_gateway.Uri("/items?id=1"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpVersion.Version20, blocked.Version);
+        Assert.Equal(HttpStatusCode.Forbidden, blocked.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+        Assert.Equal(1, _backend.Requests);
+
+        // The client opened a second connection for the next request: the first one ended after the block.
+        Assert.Equal(2, _gateway.Total("secureflow.gateway.tls.handshakes"));
+        Assert.DoesNotContain(_gateway.Logs.Entries, entry => entry.Message.Contains("invalid for HTTP/2", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task BlockOverHttp11ClosesTheConnection()
+    {
+        var response = await _gateway.SendAsync("GET /items?id=1%27%20OR%20%271%27=%271 HTTP/1.1\r\n");
+
+        Assert.Equal(403, response.Status);
+        Assert.Contains("\r\nConnection: close\r\n", response.Body, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task BlockedRequestsSpanCarriesTheDecisionAndTheRules()
     {
         var spans = new System.Collections.Concurrent.ConcurrentQueue<Activity>();
