@@ -43,7 +43,7 @@ public static partial class GatewayExtensions
 
         services.AddSingleton<SniCertificateSelector>();
         services.AddHostedService<CertificateRefreshService>();
-        services.AddSingleton<GatewayTlsPolicy>();
+        services.AddSingleton<ListenerHandshake>();
         services.AddSingleton<GatewayMetrics>();
         services.AddWaf(builder.Configuration);
         services.AddHsts(hsts => hsts.MaxAge = TimeSpan.FromDays(365));
@@ -79,7 +79,7 @@ public static partial class GatewayExtensions
         var gateway = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
 
         // Resolved now so that a bad policy or a missing certificate stops the gateway at start, with the reason.
-        var tls = app.Services.GetRequiredService<GatewayTlsPolicy>();
+        var tls = app.Services.GetRequiredService<ListenerHandshake>();
         LogStarted(app.Logger, gateway.Name, gateway.Https.Port, tls.Certificates.HostNames, tls.Policy.AllowedCipherSuites);
         if (!KestrelTlsPolicy.EnforcesCipherSuites)
         {
@@ -116,7 +116,7 @@ public static partial class GatewayExtensions
     private static void UseStrictTls(ListenOptions listen, TimeSpan handshakeTimeout)
     {
         var services = listen.ApplicationServices;
-        var policy = services.GetRequiredService<GatewayTlsPolicy>();
+        var policy = services.GetRequiredService<ListenerHandshake>();
         var metrics = services.GetRequiredService<GatewayMetrics>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger<TlsHandshakeGuard>();
         var guard = new TlsHandshakeGuard(policy, metrics, handshakeTimeout, logger);

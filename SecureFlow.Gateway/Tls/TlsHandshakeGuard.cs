@@ -12,7 +12,7 @@ namespace SecureFlow.Gateway.Tls;
 /// handshake it counts the outcome: a completed handshake by protocol and cipher, a refused one by its reason.
 /// OpenSSL and the SNI callback do the refusing; this class only lets the refusal be seen.
 /// </summary>
-internal sealed partial class TlsHandshakeGuard(GatewayTlsPolicy policy, GatewayMetrics metrics, TimeSpan helloTimeout, ILogger logger)
+internal sealed partial class TlsHandshakeGuard(ListenerHandshake policy, GatewayMetrics metrics, TimeSpan helloTimeout, ILogger logger)
 {
     private static readonly object CompletedKey = new();
 

@@ -6,10 +6,11 @@ using SecureFlow.ServiceDefaults.Tls;
 namespace SecureFlow.Gateway.Tls;
 
 /// <summary>
-/// The TLS policy of one gateway listener: the model's protocols and cipher suites plus strict SNI over the
-/// gateway's certificates.
+/// What a gateway's TLS listener does with a handshake: the model's TLS policy (<see cref="KestrelTlsPolicy"/>) plus
+/// strict SNI over the gateway's certificates. It names the refusal a ClientHello will meet, so that each refusal is
+/// counted by reason, and gives the server options for a handshake that may go ahead.
 /// </summary>
-public sealed class GatewayTlsPolicy(KestrelTlsPolicy policy, SniCertificateSelector certificates)
+public sealed class ListenerHandshake(KestrelTlsPolicy policy, SniCertificateSelector certificates)
 {
     public KestrelTlsPolicy Policy { get; } = policy;
 
