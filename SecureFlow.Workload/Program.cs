@@ -1,3 +1,4 @@
+using SecureFlow.ServiceDefaults.KeyVault;
 using SecureFlow.Workload.Apis;
 
 var builder = WebApplication.CreateBuilder(args);

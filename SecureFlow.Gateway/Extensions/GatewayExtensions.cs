@@ -13,6 +13,7 @@ using SecureFlow.Gateway.Transforms;
 using SecureFlow.Gateway.Waf;
 using SecureFlow.Contracts;
 using SecureFlow.Contracts.Management;
+using SecureFlow.ServiceDefaults.KeyVault;
 using SecureFlow.ServiceDefaults.Tls;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;

@@ -4,14 +4,14 @@ using Azure.Security.KeyVault.Certificates;
 using Azure.Security.KeyVault.Secrets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using SecureFlow.Contracts;
 using SecureFlow.Contracts.Identity;
 using SecureFlow.Contracts.KeyVault;
 using SecureFlow.ServiceDefaults.Identity;
-using SecureFlow.ServiceDefaults.KeyVault;
 
-namespace Microsoft.Extensions.Hosting;
+namespace SecureFlow.ServiceDefaults.KeyVault;
 
 public static class KeyVaultExtensions
 {
