@@ -237,6 +237,129 @@ resource appGateway 'Microsoft.Network/applicationGateways@2024-05-01' = {
         }
       }
     ]
+    rewriteRuleSets: [
+      {
+        name: 'edge-headers'
+        properties: {
+          rewriteRules: [
+            {
+              name: 'client-identity-and-hsts'
+              ruleSequence: 100
+              actionSet: {
+                requestHeaderConfigurations: [
+                  {
+                    headerName: 'Forwarded'
+                    headerValue: ''
+                  }
+                  {
+                    headerName: 'X-Forwarded-For'
+                    headerValue: '{var_client_ip}'
+                  }
+                  {
+                    headerName: 'X-Forwarded-Host'
+                    headerValue: '{var_host}'
+                  }
+                  {
+                    headerName: 'X-Forwarded-Proto'
+                    headerValue: 'https'
+                  }
+                  {
+                    headerName: 'X-Forwarded-Prefix'
+                    headerValue: ''
+                  }
+                  {
+                    headerName: 'X-Forwarded-Port'
+                    headerValue: ''
+                  }
+                  {
+                    headerName: 'X-Forwarded-Server'
+                    headerValue: ''
+                  }
+                  {
+                    headerName: 'X-Forwarded-Scheme'
+                    headerValue: ''
+                  }
+                  {
+                    headerName: 'X-Forwarded-Ssl'
+                    headerValue: ''
+                  }
+                  {
+                    headerName: 'X-Forwarded'
+                    headerValue: ''
+                  }
+                  {
+                    headerName: 'Forwarded-For'
+                    headerValue: ''
+                  }
+                  {
+                    headerName: 'X-Real-IP'
+                    headerValue: ''
+                  }
+                  {
+                    headerName: 'X-Client-IP'
+                    headerValue: ''
+                  }
+                  {
+                    headerName: 'Client-IP'
+                    headerValue: ''
+                  }
+                  {
+                    headerName: 'True-Client-IP'
+                    headerValue: ''
+                  }
+                  {
+                    headerName: 'X-Cluster-Client-IP'
+                    headerValue: ''
+                  }
+                  {
+                    headerName: 'X-Original-For'
+                    headerValue: ''
+                  }
+                  {
+                    headerName: 'X-Original-Host'
+                    headerValue: ''
+                  }
+                  {
+                    headerName: 'X-Original-URL'
+                    headerValue: ''
+                  }
+                  {
+                    headerName: 'X-Rewrite-URL'
+                    headerValue: ''
+                  }
+                  {
+                    headerName: 'X-Host'
+                    headerValue: ''
+                  }
+                  {
+                    headerName: 'X-HTTP-Method-Override'
+                    headerValue: ''
+                  }
+                  {
+                    headerName: 'X-HTTP-Method'
+                    headerValue: ''
+                  }
+                  {
+                    headerName: 'X-Method-Override'
+                    headerValue: ''
+                  }
+                  {
+                    headerName: 'SecureFlow-Hop'
+                    headerValue: ''
+                  }
+                ]
+                responseHeaderConfigurations: [
+                  {
+                    headerName: 'Strict-Transport-Security'
+                    headerValue: 'max-age=31536000'
+                  }
+                ]
+              }
+            }
+          ]
+        }
+      }
+    ]
     requestRoutingRules: [
       {
         name: 'public-to-ingress'
@@ -251,6 +374,10 @@ resource appGateway 'Microsoft.Network/applicationGateways@2024-05-01' = {
           }
           backendHttpSettings: {
             id: resourceId('Microsoft.Network/applicationGateways/backendHttpSettingsCollection', appGatewayName, 'ingress-https')
+          }
+          // What a client claims about itself is dropped; HSTS is added.
+          rewriteRuleSet: {
+            id: resourceId('Microsoft.Network/applicationGateways/rewriteRuleSets', appGatewayName, 'edge-headers')
           }
         }
       }

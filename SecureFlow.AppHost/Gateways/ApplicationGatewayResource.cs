@@ -5,7 +5,8 @@ namespace Aspire.Hosting.ApplicationModel;
 /// </summary>
 public sealed class ApplicationGatewayResource(string name) : GatewayResource(name)
 {
-    public override bool SendsHsts => true;
+    /// <summary>One year: browsers that have seen the edge once never try it over plain HTTP again.</summary>
+    public override TimeSpan? HstsMaxAge => TimeSpan.FromDays(365);
 
     public override bool TrustsUpstreamHops => false;
 

@@ -29,7 +29,7 @@ internal static class GatewayConfiguration
         {
             Name = gateway.Name,
             Https = listener ?? new(),
-            Hsts = gateway.SendsHsts,
+            HstsMaxAge = gateway.HstsMaxAge,
             TrustUpstreamHops = gateway.TrustsUpstreamHops,
             ClientIdentityHeaders = gateway.TrustsUpstreamHops ? [] : [.. ClientIdentityHeaders.All],
         };

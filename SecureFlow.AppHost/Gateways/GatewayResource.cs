@@ -20,8 +20,8 @@ public abstract class GatewayResource(string name) : ProjectResource(name)
     /// <summary>Where requests go, by the host name they arrive for (or, at the edge, the ingress's host name).</summary>
     public IReadOnlyList<GatewayRoute> Routes => [.. Annotations.OfType<GatewayRoute>()];
 
-    /// <summary>Whether the hop sends HSTS (the public edge).</summary>
-    public abstract bool SendsHsts { get; }
+    /// <summary>The max-age of the HSTS header the hop sends on every response (the public edge), or null for none.</summary>
+    public abstract TimeSpan? HstsMaxAge { get; }
 
     /// <summary>Whether hop records arriving with a request come from a hop this one trusts (not at the public edge).</summary>
     public abstract bool TrustsUpstreamHops { get; }

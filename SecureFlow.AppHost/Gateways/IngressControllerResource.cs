@@ -6,7 +6,7 @@ namespace Aspire.Hosting.ApplicationModel;
 /// </summary>
 public sealed class IngressControllerResource(string name) : GatewayResource(name)
 {
-    public override bool SendsHsts => false;
+    public override TimeSpan? HstsMaxAge => null;
 
     public override bool TrustsUpstreamHops => true;
 }

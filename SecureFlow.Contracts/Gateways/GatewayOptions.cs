@@ -20,8 +20,11 @@ public sealed class GatewayOptions : IServiceOptions
     /// </summary>
     public TimeSpan CertificateRefreshInterval { get; set; } = TimeSpan.FromHours(4);
 
-    /// <summary>Send Strict-Transport-Security (the public edge does; an internal hop has no browser clients).</summary>
-    public bool Hsts { get; set; }
+    /// <summary>
+    /// The max-age of the Strict-Transport-Security header on every response; unset sends none (the public edge sends
+    /// it, an internal hop has no browser clients).
+    /// </summary>
+    public TimeSpan? HstsMaxAge { get; set; }
 
     /// <summary>
     /// Whether hop records and forwarded headers that arrive with a request come from a hop this gateway trusts.

@@ -22,6 +22,7 @@ public sealed class GatewayOptionsValidator : ServiceOptionsValidator<GatewayOpt
                 $"Gateway '{gateway}': certificate '{certificate}' needs either FromKeyVault or both CertificatePath and KeyPath.");
         }
 
+        failures.Require(options.HstsMaxAge is null || options.HstsMaxAge > TimeSpan.Zero, $"Gateway '{gateway}': the HSTS max-age must be positive.");
         failures.Require(options.CertificateRefreshInterval > TimeSpan.Zero,
             $"Gateway '{gateway}': the certificate refresh interval must be positive, not {options.CertificateRefreshInterval}.");
         failures.Require(options.ClientIdentityHeaders.All(header => header.Length > 0 && header.All(IsTokenChar)),

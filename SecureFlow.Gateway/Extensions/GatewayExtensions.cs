@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.HttpsPolicy;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Options;
@@ -47,7 +48,7 @@ public static partial class GatewayExtensions
         services.AddSingleton<ListenerHandshake>();
         services.AddSingleton<GatewayMetrics>();
         services.AddWaf(builder.Configuration);
-        services.AddHsts(hsts => hsts.MaxAge = TimeSpan.FromDays(365));
+        services.AddOptions<HstsOptions>().Configure<IOptions<GatewayOptions>>((hsts, gateway) => hsts.MaxAge = gateway.Value.HstsMaxAge ?? TimeSpan.Zero);
 
         // YARP's routes and clusters are built from the model's routes, not configured by hand.
         services.AddSingleton<IProxyConfigProvider>(provider => GatewayProxyConfig.Create(provider.GetRequiredService<IOptions<GatewayOptions>>().Value));
@@ -87,7 +88,7 @@ public static partial class GatewayExtensions
             LogCipherSuitesNotEnforced(app.Logger, gateway.Name);
         }
 
-        if (gateway.Hsts)
+        if (gateway.HstsMaxAge is not null)
         {
             app.UseHsts();
         }

@@ -156,6 +156,7 @@ internal static class ApplicationGatewayModule
                                 }),
                             }
                         },
+                        { "rewriteRuleSets", new[] { Named(RewriteRuleSet, EdgeHeaders(edge)) } },
                         { "requestRoutingRules", new[]
                             {
                                 Named("public-to-ingress", new BicepObject
@@ -165,6 +166,7 @@ internal static class ApplicationGatewayModule
                                     { "httpListener", Child(name, "httpListeners", "public-https") },
                                     { "backendAddressPool", Child(name, "backendAddressPools", "ingress") },
                                     { "backendHttpSettings", Child(name, "backendHttpSettingsCollection", "ingress-https") },
+                                    { "rewriteRuleSet", Child(name, "rewriteRuleSets", RewriteRuleSet), "What a client claims about itself is dropped; HSTS is added." },
                                 }),
                             }
                         },
@@ -174,6 +176,57 @@ internal static class ApplicationGatewayModule
         file.Resource("appGatewayDiagnostics", DiagnosticSettingsType, "WAF decisions and access logs: every blocked request is visible.", DiagnosticSettings(gateway));
         file.Output("publicIpAddress", "string", Expr($"{publicIp}.properties.ipAddress"));
         return file;
+    }
+
+    private const string RewriteRuleSet = "edge-headers";
+
+    /// <summary>
+    /// The local edge's header rules, as Application Gateway rewrites: every header of the model's
+    /// <see cref="ClientIdentityHeaders"/> a client sent is removed (a header set to an empty value is deleted), the
+    /// forwarding headers the edge vouches for are set from what it saw, and HSTS goes on every response.
+    /// </summary>
+    private static BicepObject EdgeHeaders(ApplicationGatewayResource edge)
+    {
+        var vouched = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["X-Forwarded-For"] = "{var_client_ip}",
+            ["X-Forwarded-Proto"] = "https",
+            ["X-Forwarded-Host"] = "{var_host}",
+        };
+        var actions = new BicepObject
+        {
+            { "requestHeaderConfigurations", ClientIdentityHeaders.All.Select(header => new BicepObject
+                {
+                    { "headerName", header },
+                    { "headerValue", vouched.GetValueOrDefault(header, "") },
+                })
+            },
+        };
+        if (edge.HstsMaxAge is { } maxAge)
+        {
+            actions.Add("responseHeaderConfigurations", new[]
+            {
+                new BicepObject
+                {
+                    { "headerName", "Strict-Transport-Security" },
+                    { "headerValue", string.Create(CultureInfo.InvariantCulture, $"max-age={(long)maxAge.TotalSeconds}") },
+                },
+            });
+        }
+
+        return new BicepObject
+        {
+            { "rewriteRules", new[]
+                {
+                    new BicepObject
+                    {
+                        { "name", "client-identity-and-hsts" },
+                        { "ruleSequence", 100 },
+                        { "actionSet", actions },
+                    },
+                }
+            },
+        };
     }
 
     private static BicepObject Named(string name, BicepObject properties) => new() { { "name", name }, { "properties", properties } };

@@ -62,17 +62,17 @@ internal static class ControlsCatalog
         controls.Add(new(
             $"HSTS on every response of `{edge.Name}`",
             $"`AddApplicationGateway(\"{edge.Name}\")`",
-            "ASP.NET Core HSTS middleware, one year",
-            $"{NotEnforcedPrefix} Application Gateway sends no HSTS until the deployment adds a rewrite rule set for it (the published-deployment issue).",
+            "ASP.NET Core HSTS middleware with the model's max-age",
+            "`infra/appgateway.bicep`: rewrite rule set `edge-headers`, response header `Strict-Transport-Security`",
             ["ChainTests.EdgeSendsHstsOnItsResponses"],
-            []));
+            ["ArmTemplateTests.EdgeDropsWhatAClientClaimsAboutItselfAndSendsHsts"]));
         controls.Add(new(
             $"Client identity headers dropped at `{edge.Name}`: {string.Join(", ", ClientIdentityHeaders.All.Select(header => $"`{header}`"))}",
             "`ClientIdentityHeaders.All` (the edge does not trust its upstream)",
             "`HopRecordTransformProvider` removes them before it sets `X-Forwarded-*` and the hop record",
-            $"{NotEnforcedPrefix} Application Gateway passes them until the deployment adds rewrite rules from this list (the published-deployment issue).",
+            "`infra/appgateway.bicep`: rewrite rule set `edge-headers` (each set empty, which deletes it; `X-Forwarded-For`, `-Proto`, `-Host` set from what the gateway saw)",
             ["ChainTests.HopRecordsSentByTheClientDoNotAppearInTheFlow", "ChainTests.ForgedClientIdentityHeadersNeverReachTheWorkload"],
-            []));
+            ["ArmTemplateTests.EdgeDropsWhatAClientClaimsAboutItselfAndSendsHsts"]));
 
         var waf = app.Waf.Policy;
         controls.Add(new(

@@ -68,7 +68,7 @@ public sealed class GatewayModelTests
 
         var gateway = RunModeEnvironment.Bind<GatewayOptions>(environment);
         Assert.Equal("edge", gateway.Name);
-        Assert.True(gateway.Hsts);
+        Assert.Equal(TimeSpan.FromDays(365), gateway.HstsMaxAge);
         Assert.False(gateway.TrustUpstreamHops);
         Assert.Equal(ClientIdentityHeaders.All, gateway.ClientIdentityHeaders);
         Assert.Equal(8443, gateway.Https.Port);
@@ -105,7 +105,7 @@ public sealed class GatewayModelTests
         var environment = await RunModeEnvironment.OfAsync(builder, ingress.Resource);
 
         var gateway = RunModeEnvironment.Bind<GatewayOptions>(environment);
-        Assert.False(gateway.Hsts);
+        Assert.Null(gateway.HstsMaxAge);
         Assert.True(gateway.TrustUpstreamHops);
         Assert.Empty(gateway.ClientIdentityHeaders);
         var route = gateway.Routes["workload"];

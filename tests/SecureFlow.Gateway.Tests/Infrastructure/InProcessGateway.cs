@@ -223,7 +223,7 @@ public sealed class InProcessGateway : IAsyncDisposable
         {
             ["Gateway:Name"] = "edge",
             ["Gateway:Https:Port"] = HttpsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Gateway:Hsts"] = "true",
+            ["Gateway:HstsMaxAge"] = "365.00:00:00",
             ["Gateway:Certificates:edge-tls:CertificatePath"] = certificatePath,
             ["Gateway:Certificates:edge-tls:KeyPath"] = keyPath,
             ["Management:Port"] = ManagementPort.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -25,6 +25,29 @@ public sealed class ArmTemplateTests
     }
 
     [Fact]
+    public async Task EdgeDropsWhatAClientClaimsAboutItselfAndSendsHsts()
+    {
+        var template = await TemplateAsync("infra/appgateway.bicep");
+        var gateway = Resource(template, "Microsoft.Network/applicationGateways")["properties"]!;
+        var ruleSet = Assert.Single(gateway["rewriteRuleSets"]!.AsArray())!;
+        var actions = Assert.Single(ruleSet["properties"]!["rewriteRules"]!.AsArray())!["actionSet"]!;
+        var requestHeaders = actions["requestHeaderConfigurations"]!.AsArray()
+            .ToDictionary(header => (string)header!["headerName"]!, header => (string)header!["headerValue"]!);
+
+        // The same list the local edge drops, from the model; Application Gateway deletes a header set to an empty value.
+        Assert.Equal(ClientIdentityHeaders.All, requestHeaders.Keys);
+        Assert.Equal("", requestHeaders["Forwarded"]);
+        Assert.Equal("", requestHeaders["X-Real-IP"]);
+        Assert.Equal("", requestHeaders["SecureFlow-Hop"]);
+        Assert.Equal("{var_client_ip}", requestHeaders["X-Forwarded-For"]);
+        var hsts = Assert.Single(actions["responseHeaderConfigurations"]!.AsArray())!;
+        Assert.Equal("Strict-Transport-Security", (string?)hsts["headerName"]);
+        Assert.Equal("max-age=31536000", (string?)hsts["headerValue"]);
+        var rule = Assert.Single(gateway["requestRoutingRules"]!.AsArray())!["properties"]!;
+        Assert.Contains($"'{(string?)ruleSet["name"]}')", (string?)rule["rewriteRuleSet"]!["id"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ListenerIsHttpsOnlyRequiresSniAndReadsItsCertificateFromKeyVault()
     {
         var template = await TemplateAsync("infra/appgateway.bicep");
