@@ -20,6 +20,8 @@ internal sealed unsafe class ModSecurityEngine : IDisposable
     public const string UnavailableResponse =
         "The web application firewall cannot run, so the request was not forwarded (the gateway needs libmodsecurity3 and modsecurity-crs)";
 
+    private static readonly Lock RuleParser = new();
+
     private readonly ModSecurityLibrary? _library;
     private readonly nint _modSecurity;
     private readonly nint _rules;
@@ -63,7 +65,12 @@ internal sealed unsafe class ModSecurityEngine : IDisposable
         int added;
         fixed (byte* text = directives)
         {
-            added = _library.AddRules(_rules, text, &error);
+            // The engine's rule parser keeps global state: two rule sets loading at once (gateways in one test process)
+            // corrupt each other's parse ("Expecting an action, got: SecRuleEngine On").
+            lock (RuleParser)
+            {
+                added = _library.AddRules(_rules, text, &error);
+            }
         }
 
         if (added < 0)

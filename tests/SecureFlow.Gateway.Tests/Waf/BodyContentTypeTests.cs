@@ -1,0 +1,170 @@
+using SecureFlow.Gateway.Tests.Infrastructure;
+
+namespace SecureFlow.Gateway.Tests.Waf;
+
+/// <summary>
+/// Every body a backend could parse as structured data is parsed by the engine or refused, whatever its media type says:
+/// ASP.NET Core binds JSON from <c>application/json</c> and any <c>+json</c> type, and the CRS allows CloudEvents, so a
+/// JSON body the engine did not parse would carry an injection past it.
+/// </summary>
+public sealed class BodyContentTypeTests
+{
+    private const string JsonInjection = """{"order":{"id":"1' OR '1'='1"}}""";
+    private const string OrdinaryJson = """{"order":{"id":"A-1042","note":"deliver before noon"}}""";
+
+    [Theory]
+    [InlineData("application/json")]
+    [InlineData("application/cloudevents+json")]
+    [InlineData("application/cloudevents+json; charset=utf-8")]
+    [InlineData("application/json; charset=utf-8")]
+    [InlineData("application/json;charset=UTF-8")]
+    [InlineData("application/json ; charset=utf-8")]
+    [InlineData("APPLICATION/JSON")]
+    [InlineData("Application/CloudEvents+JSON")]
+    [InlineData("application / json")]
+    [InlineData("application/vnd.api+json")]
+    [InlineData("application/problem+json")]
+    [InlineData("text/json")]
+    public async Task InjectionInAJsonBodyIsBlockedWhateverJsonMediaTypeItCarries(string contentType)
+    {
+        await using var backend = await EchoBackend.StartAsync();
+        await using var gateway = await StartAsync(backend, disabledRuleIds: []);
+
+        var (status, _) = await gateway.SendAsync("POST /api/orders HTTP/1.1\r\n", contentType, JsonInjection);
+
+        Assert.Equal(403, status);
+        Assert.Equal(0, backend.Requests);
+        Assert.True(gateway.Total("secureflow.gateway.waf.rule_matches", ("waf.rule.id", "942100")) == 1, $"{contentType}: the engine did not read the JSON's values.");
+    }
+
+    [Theory]
+    [InlineData("application/cloudevents+json", OrdinaryJson)]
+    [InlineData("application/cloudevents-batch+json", "[" + OrdinaryJson + "]")]
+    [InlineData("application/json; charset=utf-8", OrdinaryJson)]
+    [InlineData("text/xml", "<order><id>A-1042</id></order>")]
+    [InlineData("application/soap+xml; charset=utf-8", "<Envelope><Body><id>A-1042</id></Body></Envelope>")]
+    public async Task OrdinaryBodyOfATypeTheCrsAllowsReachesTheBackend(string contentType, string body)
+    {
+        await using var backend = await EchoBackend.StartAsync();
+        await using var gateway = await StartAsync(backend, disabledRuleIds: []);
+
+        var (status, response) = await gateway.SendAsync("POST /api/orders HTTP/1.1\r\n", contentType, body);
+
+        Assert.Equal(200, status);
+        Assert.Contains(body, response, StringComparison.Ordinal);
+        Assert.Equal(1, backend.Requests);
+    }
+
+    [Theory]
+    [InlineData("text/xml", "<order><id>1' OR '1'='1</id></order>")]
+    [InlineData("application/xml", "<order><comment>&lt;script&gt;alert(document.cookie)&lt;/script&gt;</comment></order>")]
+    [InlineData("application/soap+xml", "<Envelope><Body><cmd>; cat /etc/passwd</cmd></Body></Envelope>")]
+    public async Task InjectionInAnXmlBodyIsBlocked(string contentType, string body)
+    {
+        await using var backend = await EchoBackend.StartAsync();
+        await using var gateway = await StartAsync(backend, disabledRuleIds: []);
+
+        var (status, _) = await gateway.SendAsync("POST /api/orders HTTP/1.1\r\n", contentType, body);
+
+        Assert.Equal(403, status);
+        Assert.Equal(0, backend.Requests);
+    }
+
+    [Fact]
+    public async Task XmlBodyTheEngineCannotParseGets400()
+    {
+        await using var backend = await EchoBackend.StartAsync();
+        await using var gateway = await StartAsync(backend, disabledRuleIds: []);
+
+        var (status, _) = await gateway.SendAsync("POST /api/orders HTTP/1.1\r\n", "application/xml", "<order><id>1' OR '1'='1</order>");
+
+        Assert.Equal(400, status);
+        Assert.Equal(0, backend.Requests);
+    }
+
+    [Fact]
+    public async Task RequestWithTwoContentTypesGets400()
+    {
+        await using var backend = await EchoBackend.StartAsync();
+        await using var gateway = await StartAsync(backend, disabledRuleIds: []);
+
+        var (status, _) = await gateway.SendAsync("POST /api/orders HTTP/1.1\r\nContent-Type: text/plain\r\n", "application/json", OrdinaryJson);
+
+        Assert.Equal(400, status);
+        Assert.Equal(0, backend.Requests);
+    }
+
+    /// <summary>
+    /// With the CRS's content-type policy (920420) and its Content-Encoding rule (920450) switched off in the model, a
+    /// body the engine parses into nothing is still never forwarded.
+    /// </summary>
+    [Theory]
+    [InlineData("text/plain", JsonInjection)]
+    [InlineData("application/octet-stream", JsonInjection)]
+    [InlineData("multipart/related; boundary=b", "--b\r\nContent-Type: application/json\r\n\r\n" + JsonInjection + "\r\n--b--\r\n")]
+    [InlineData(null, JsonInjection)]
+    public async Task BodyTheEngineDoesNotParseGets415EvenWhenTheCrsPolicyAllowsItsType(string? contentType, string body)
+    {
+        await using var backend = await EchoBackend.StartAsync();
+        await using var gateway = await StartAsync(backend, disabledRuleIds: [920420, 920450]);
+
+        var (status, _) = await gateway.SendAsync("POST /api/orders HTTP/1.1\r\n", contentType, body);
+
+        Assert.Equal(415, status);
+        Assert.Equal(0, backend.Requests);
+    }
+
+    [Fact]
+    public async Task CompressedBodyGets415EvenWhenTheCrsPolicyAllowsIt()
+    {
+        await using var backend = await EchoBackend.StartAsync();
+        await using var gateway = await StartAsync(backend, disabledRuleIds: [920420, 920450]);
+
+        var (status, _) = await gateway.SendAsync("POST /api/orders HTTP/1.1\r\nContent-Encoding: gzip\r\n", "application/x-www-form-urlencoded", "x=\u001f\u008b");
+
+        Assert.Equal(415, status);
+        Assert.Equal(0, backend.Requests);
+    }
+
+    [Theory]
+    [InlineData("text/plain", JsonInjection)]
+    [InlineData("application/octet-stream", "\u0001\u0002")]
+    [InlineData("application/x-amf", "\u0000\u0003")]
+    [InlineData("application/csp-report", """{"csp-report":{"document-uri":"https://delta.secureflow.localhost/"}}""")]
+    [InlineData("application/xss-auditor-report", "{}")]
+    [InlineData("application/gzip", "x")]
+    public async Task BodyOfATypeOutsideTheCrsPolicyIsBlocked(string contentType, string body)
+    {
+        await using var backend = await EchoBackend.StartAsync();
+        await using var gateway = await StartAsync(backend, disabledRuleIds: []);
+
+        var (status, _) = await gateway.SendAsync("POST /api/orders HTTP/1.1\r\n", contentType, body);
+
+        Assert.Equal(403, status);
+        Assert.Equal(0, backend.Requests);
+    }
+
+    [Fact]
+    public async Task EmptyBodyWithoutContentTypeReachesTheBackend()
+    {
+        await using var backend = await EchoBackend.StartAsync();
+        await using var gateway = await StartAsync(backend, disabledRuleIds: []);
+
+        var (status, _) = await gateway.SendAsync("POST /api/orders HTTP/1.1\r\n", contentType: null, body: "");
+
+        Assert.Equal(200, status);
+        Assert.Equal(1, backend.Requests);
+    }
+
+    private static Task<InProcessGateway> StartAsync(EchoBackend backend, int[] disabledRuleIds) => InProcessGateway.StartAsync(_ =>
+    {
+        var configuration = backend.Route();
+        configuration["Waf:Mode"] = "Prevention";
+        for (var i = 0; i < disabledRuleIds.Length; i++)
+        {
+            configuration[$"Waf:DisabledRuleIds:{i}"] = disabledRuleIds[i].ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return configuration;
+    });
+}
