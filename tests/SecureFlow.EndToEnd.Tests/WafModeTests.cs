@@ -66,6 +66,7 @@ public sealed class WafModeTests
             builder => builder.CreateResourceBuilder(builder.Resources.OfType<ApplicationGatewayResource>().Single())
                 .WithEnvironment("Waf__EnginePath", "/nonexistent/libmodsecurity.so.3"),
             edgeHealthy: false);
+        await app.Logs.WaitForAsync("edge", 0, "Application started");
         using var client = app.CreateClient();
         var workloadDirect = await TlsClients.HandshakeAsync(app.IngressPort, app.Root, SecureFlowApp.WorkloadHost);
         await using (workloadDirect)

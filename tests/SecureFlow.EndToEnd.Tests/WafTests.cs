@@ -30,6 +30,64 @@ public sealed partial class WafTests(SharedApp shared)
     public Task SqlInjectionInAJsonBodyIsBlocked() =>
         AssertBlockedAsync(Post("/api/flow", "application/json", """{"order":{"id":"1' OR '1'='1"}}"""), "942100");
 
+    [Theory]
+    [InlineData("application/cloudevents+json")]
+    [InlineData("application/cloudevents+json; charset=utf-8")]
+    [InlineData("application/json; charset=utf-8")]
+    [InlineData("APPLICATION/JSON")]
+    [InlineData("application/vnd.api+json")]
+    [InlineData("application/problem+json")]
+    public Task SqlInjectionInAJsonBodyIsBlockedWhateverJsonMediaTypeItCarries(string contentType) =>
+        AssertBlockedAsync(Post("/api/flow", contentType, """{"order":{"id":"1' OR '1'='1"}}"""), "942100");
+
+    [Fact]
+    public async Task SqlInjectionInACloudEventOverHttp2IsBlocked()
+    {
+        using var client = _app.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, _app.EdgeUri("/api/flow"))
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new StringContent("""{"specversion":"1.0","data":{"id":"1' OR '1'='1"}}""", Encoding.UTF8, "application/cloudevents+json"),
+        };
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpVersion.Version20, response.Version);
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task OrdinaryCloudEventReachesTheWorkload()
+    {
+        using var client = _app.CreateClient();
+
+        using var response = await client.PostAsync(_app.EdgeUri("/api/flow"), new StringContent(
+            """{"specversion":"1.0","type":"org.secureflow.order","source":"/orders","id":"A-1042","data":{"quantity":2}}""",
+            Encoding.UTF8, "application/cloudevents+json"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"hops\"", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task JsonBodyThatIsNotLabelledJsonNeverReachesTheWorkload()
+    {
+        const string json = """{"order":{"id":"1' OR '1'='1"}}""";
+        var unlabelled = Encoding.Latin1.GetBytes(
+            $"POST /api/flow HTTP/1.1\r\nHost: {SecureFlowApp.PublicHost}\r\nContent-Length: {json.Length}\r\nConnection: close\r\n\r\n{json}");
+        var twoTypes = Encoding.Latin1.GetBytes(
+            $"POST /api/flow HTTP/1.1\r\nHost: {SecureFlowApp.PublicHost}\r\nContent-Type: text/plain\r\nContent-Type: application/json\r\nContent-Length: {json.Length}\r\nConnection: close\r\n\r\n{json}");
+
+        var (asText, _) = await TlsClients.SendRawAsync(_app, Post("/api/flow", "text/plain", json));
+        var (withoutType, _) = await TlsClients.SendRawAsync(_app, unlabelled);
+        var (withTwoTypes, _) = await TlsClients.SendRawAsync(_app, twoTypes);
+
+        Assert.Equal(403, asText);
+        Assert.Equal(415, withoutType);
+        Assert.Equal(400, withTwoTypes);
+    }
+
     [Fact]
     public async Task OrdinaryRequestsReachTheWorkload()
     {
