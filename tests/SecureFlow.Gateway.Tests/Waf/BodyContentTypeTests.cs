@@ -59,40 +59,13 @@ public sealed class BodyContentTypeTests
     [InlineData("text/xml", "<order><id>1' OR '1'='1</id></order>")]
     [InlineData("application/xml", "<order><comment>&lt;script&gt;alert(document.cookie)&lt;/script&gt;</comment></order>")]
     [InlineData("application/soap+xml", "<Envelope><Body><cmd>; cat /etc/passwd</cmd></Body></Envelope>")]
-    public async Task InjectionInAnXmlBodyIsBlocked(string contentType, string body)
-    {
-        await using var backend = await EchoBackend.StartAsync();
-        await using var gateway = await StartAsync(backend, disabledRuleIds: []);
-
-        var (status, _) = await gateway.SendAsync("POST /api/orders HTTP/1.1\r\n", contentType, body);
-
-        Assert.Equal(403, status);
-        Assert.Equal(0, backend.Requests);
-    }
+    public Task InjectionInAnXmlBodyIsBlocked(string contentType, string body) => AssertRefusedAsync(contentType, body, 403);
 
     [Fact]
-    public async Task XmlBodyTheEngineCannotParseGets400()
-    {
-        await using var backend = await EchoBackend.StartAsync();
-        await using var gateway = await StartAsync(backend, disabledRuleIds: []);
-
-        var (status, _) = await gateway.SendAsync("POST /api/orders HTTP/1.1\r\n", "application/xml", "<order><id>1' OR '1'='1</order>");
-
-        Assert.Equal(400, status);
-        Assert.Equal(0, backend.Requests);
-    }
+    public Task XmlBodyTheEngineCannotParseGets400() => AssertRefusedAsync("application/xml", "<order><id>1' OR '1'='1</order>", 400);
 
     [Fact]
-    public async Task RequestWithTwoContentTypesGets400()
-    {
-        await using var backend = await EchoBackend.StartAsync();
-        await using var gateway = await StartAsync(backend, disabledRuleIds: []);
-
-        var (status, _) = await gateway.SendAsync("POST /api/orders HTTP/1.1\r\nContent-Type: text/plain\r\n", "application/json", OrdinaryJson);
-
-        Assert.Equal(400, status);
-        Assert.Equal(0, backend.Requests);
-    }
+    public Task RequestWithTwoContentTypesGets400() => AssertRefusedAsync("application/json", OrdinaryJson, 400, extraHeaders: "Content-Type: text/plain\r\n");
 
     /// <summary>
     /// With the CRS's content-type policy (920420) and its Content-Encoding rule (920450) switched off in the model, a
@@ -103,28 +76,12 @@ public sealed class BodyContentTypeTests
     [InlineData("application/octet-stream", JsonInjection)]
     [InlineData("multipart/related; boundary=b", "--b\r\nContent-Type: application/json\r\n\r\n" + JsonInjection + "\r\n--b--\r\n")]
     [InlineData(null, JsonInjection)]
-    public async Task BodyTheEngineDoesNotParseGets415EvenWhenTheCrsPolicyAllowsItsType(string? contentType, string body)
-    {
-        await using var backend = await EchoBackend.StartAsync();
-        await using var gateway = await StartAsync(backend, disabledRuleIds: [920420, 920450]);
-
-        var (status, _) = await gateway.SendAsync("POST /api/orders HTTP/1.1\r\n", contentType, body);
-
-        Assert.Equal(415, status);
-        Assert.Equal(0, backend.Requests);
-    }
+    public Task BodyTheEngineDoesNotParseGets415EvenWhenTheCrsPolicyAllowsItsType(string? contentType, string body) =>
+        AssertRefusedAsync(contentType, body, 415, disabledRuleIds: [920420, 920450]);
 
     [Fact]
-    public async Task CompressedBodyGets415EvenWhenTheCrsPolicyAllowsIt()
-    {
-        await using var backend = await EchoBackend.StartAsync();
-        await using var gateway = await StartAsync(backend, disabledRuleIds: [920420, 920450]);
-
-        var (status, _) = await gateway.SendAsync("POST /api/orders HTTP/1.1\r\nContent-Encoding: gzip\r\n", "application/x-www-form-urlencoded", "x=\u001f\u008b");
-
-        Assert.Equal(415, status);
-        Assert.Equal(0, backend.Requests);
-    }
+    public Task CompressedBodyGets415EvenWhenTheCrsPolicyAllowsIt() => AssertRefusedAsync(
+        "application/x-www-form-urlencoded", "x=\u001f\u008b", 415, [920420, 920450], "Content-Encoding: gzip\r\n");
 
     [Theory]
     [InlineData("text/plain", JsonInjection)]
@@ -133,16 +90,7 @@ public sealed class BodyContentTypeTests
     [InlineData("application/csp-report", """{"csp-report":{"document-uri":"https://delta.secureflow.localhost/"}}""")]
     [InlineData("application/xss-auditor-report", "{}")]
     [InlineData("application/gzip", "x")]
-    public async Task BodyOfATypeOutsideTheCrsPolicyIsBlocked(string contentType, string body)
-    {
-        await using var backend = await EchoBackend.StartAsync();
-        await using var gateway = await StartAsync(backend, disabledRuleIds: []);
-
-        var (status, _) = await gateway.SendAsync("POST /api/orders HTTP/1.1\r\n", contentType, body);
-
-        Assert.Equal(403, status);
-        Assert.Equal(0, backend.Requests);
-    }
+    public Task BodyOfATypeOutsideTheCrsPolicyIsBlocked(string contentType, string body) => AssertRefusedAsync(contentType, body, 403);
 
     [Fact]
     public async Task EmptyBodyWithoutContentTypeReachesTheBackend()
@@ -154,6 +102,18 @@ public sealed class BodyContentTypeTests
 
         Assert.Equal(200, status);
         Assert.Equal(1, backend.Requests);
+    }
+
+    /// <summary>The body is answered with <paramref name="status"/> by the edge and never reaches the backend.</summary>
+    private static async Task AssertRefusedAsync(string? contentType, string body, int status, int[]? disabledRuleIds = null, string extraHeaders = "")
+    {
+        await using var backend = await EchoBackend.StartAsync();
+        await using var gateway = await StartAsync(backend, disabledRuleIds ?? []);
+
+        var (answered, _) = await gateway.SendAsync("POST /api/orders HTTP/1.1\r\n" + extraHeaders, contentType, body);
+
+        Assert.Equal(status, answered);
+        Assert.Equal(0, backend.Requests);
     }
 
     private static Task<InProcessGateway> StartAsync(EchoBackend backend, int[] disabledRuleIds) => InProcessGateway.StartAsync(_ =>
