@@ -73,10 +73,10 @@ internal static partial class ModSecurityDirectives
     /// JSON:API) and XML (any <c>+xml</c> type, SOAP) only when a rule asks. Without that the CRS never sees a value in
     /// such a body: the CRS allows <c>application/cloudevents+json</c>, so an injection in one reached the backend. The
     /// media type is matched case-insensitively, with parameters (<c>charset</c>) and with the whitespace around the
-    /// <c>/</c> that ASP.NET Core's parser accepts. A body the engine cannot parse (200002), a multipart body that fails
-    /// strict validation (200003, 200004), one with 1,000 arguments or more (200007) or a request with two Content-Type
-    /// headers (200008, which the engine and a backend could each read differently) is refused (400) rather than forwarded
-    /// uninspected. External XML entities stay unresolved, so the parser reads nothing but the body. In Detection mode
+    /// <c>/</c> that ASP.NET Core's parser accepts. A body the engine cannot parse (200002; not an empty one, which the XML
+    /// parser calls an error but which carries nothing), a multipart body that fails strict validation (200003, 200004),
+    /// one with 1,000 arguments or more (200007) or a request with two Content-Type headers (200008, which the engine and
+    /// a backend could each read differently) is refused (400) rather than forwarded uninspected. External XML entities stay unresolved, so the parser reads nothing but the body. In Detection mode
     /// these rules, like all, only log.
     /// </summary>
     private static void BodyProcessing(StringBuilder directives) => directives.Append(
@@ -88,7 +88,8 @@ internal static partial class ModSecurityDirectives
         SecRule REQUEST_HEADERS:Content-Type "@rx ^[^/;\s]+\s*/\s*(?:[^/;\s]*\+)?json\s*(?:;|$)" "id:200001,phase:1,t:none,t:lowercase,pass,nolog,ctl:requestBodyProcessor=JSON"
         SecRule &REQUEST_HEADERS:Content-Type "@gt 1" "id:200008,phase:1,t:none,log,deny,status:400,msg:'More than one Content-Type header',severity:2"
         SecRule &ARGS "@ge 1000" "id:200007,phase:2,t:none,log,deny,status:400,msg:'Failed to fully parse request body due to large argument count',severity:2"
-        SecRule REQBODY_ERROR "!@eq 0" "id:200002,phase:2,t:none,log,deny,status:400,msg:'Failed to parse request body.',severity:2"
+        SecRule REQBODY_ERROR "!@eq 0" "id:200002,phase:2,t:none,log,deny,status:400,msg:'Failed to parse request body.',severity:2,chain"
+            SecRule REQUEST_BODY_LENGTH "!@eq 0" "t:none"
         SecRule MULTIPART_STRICT_ERROR "!@eq 0" "id:200003,phase:2,t:none,log,deny,status:400,msg:'Multipart request body failed strict validation',severity:2"
         SecRule MULTIPART_UNMATCHED_BOUNDARY "@eq 1" "id:200004,phase:2,t:none,log,deny,msg:'Multipart parser detected a possible unmatched boundary.'"
         # libmodsecurity 3.0.9 (Debian 12) sets no TX:MSC_ variable and ignores SecPcreMatchLimit: this rule never fires

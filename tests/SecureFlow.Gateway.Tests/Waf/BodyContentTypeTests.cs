@@ -92,13 +92,17 @@ public sealed class BodyContentTypeTests
     [InlineData("application/gzip", "x")]
     public Task BodyOfATypeOutsideTheCrsPolicyIsBlocked(string contentType, string body) => AssertRefusedAsync(contentType, body, 403);
 
-    [Fact]
-    public async Task EmptyBodyWithoutContentTypeReachesTheBackend()
+    [Theory]
+    [InlineData(null)]
+    [InlineData("text/xml")]
+    [InlineData("application/soap+xml; charset=utf-8")]
+    [InlineData("application/json")]
+    public async Task EmptyBodyReachesTheBackend(string? contentType)
     {
         await using var backend = await EchoBackend.StartAsync();
         await using var gateway = await StartAsync(backend, disabledRuleIds: []);
 
-        var (status, _) = await gateway.SendAsync("POST /api/orders HTTP/1.1\r\n", contentType: null, body: "");
+        var (status, _) = await gateway.SendAsync("POST /api/orders HTTP/1.1\r\n", contentType, body: "");
 
         Assert.Equal(200, status);
         Assert.Equal(1, backend.Requests);
