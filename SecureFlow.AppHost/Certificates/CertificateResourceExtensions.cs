@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using SecureFlow.AppHost.Certificates;
 
 namespace Aspire.Hosting;
@@ -40,8 +41,8 @@ public static class CertificateResourceExtensions
     }
 
     /// <summary>The development CA this AppHost issues with (created on first run, kept per user).</summary>
-    internal static DevelopmentCertificateAuthority OpenAuthority(IDistributedApplicationBuilder builder) =>
-        DevelopmentCertificateAuthority.LoadOrCreate(builder.Configuration[CertificateAuthorityDirectoryKey] ?? DevelopmentCertificateAuthority.DefaultDirectory);
+    internal static DevelopmentCertificateAuthority OpenAuthority(IDistributedApplicationBuilder builder, ILogger? logger = null) =>
+        DevelopmentCertificateAuthority.LoadOrCreate(builder.Configuration[CertificateAuthorityDirectoryKey] ?? DevelopmentCertificateAuthority.DefaultDirectory, logger);
 
     /// <summary>
     /// Run mode only: the development CA (created on first run, kept per user) issues every certificate of the
@@ -49,7 +50,7 @@ public static class CertificateResourceExtensions
     /// </summary>
     private static async Task IssueAllAsync(IDistributedApplicationBuilder builder, BeforeStartEvent startEvent)
     {
-        using var authority = OpenAuthority(builder);
+        using var authority = OpenAuthority(builder, startEvent.Services.GetRequiredService<ILoggerFactory>().CreateLogger<DevelopmentCertificateAuthority>());
         var runDirectory = Directory.CreateTempSubdirectory("secureflow-certificates-").FullName;
         startEvent.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()
             .ApplicationStopped.Register(() => Directory.Delete(runDirectory, recursive: true));

@@ -45,6 +45,7 @@ internal static partial class ModSecurityDirectives
         }
 
         IncludeIfPresent(directives, Path.Combine(setupFolder, ExclusionsAfterCrs));
+        BodyRefusals(directives);
 
         foreach (var ruleId in options.DisabledRuleIds)
         {
@@ -69,25 +70,51 @@ internal static partial class ModSecurityDirectives
     }
 
     /// <summary>
-    /// ModSecurity's recommended request body handling (its modsecurity.conf-recommended, rules 200001-200007). JSON
-    /// bodies, what the workload's API speaks, are parsed so that the CRS sees their values as arguments, as it sees form
-    /// fields; without it an injection in a JSON body is never matched. A body the engine cannot parse, a multipart body
-    /// that fails strict validation or one with more arguments than it parses is refused (400) rather than forwarded
-    /// uninspected: a lenient backend parser could read what the engine could not. XML bodies are not parsed (nor are they
-    /// by the reference WAF): the CRS matches their raw text only. In Detection mode these rules, like all, only log.
+    /// ModSecurity's recommended request body handling (its modsecurity.conf-recommended, rules 200000-200007), widened
+    /// to every media type a backend parses as JSON or XML. The engine parses form bodies (URLENCODED, MULTIPART) by
+    /// itself; JSON (ASP.NET Core binds <c>application/json</c> and any <c>+json</c> type: CloudEvents, problem details,
+    /// JSON:API) and XML (any <c>+xml</c> type, SOAP) only when a rule asks. Without that the CRS never sees a value in
+    /// such a body: the CRS allows <c>application/cloudevents+json</c>, so an injection in one reached the backend. The
+    /// media type is matched case-insensitively, with parameters (<c>charset</c>) and with the whitespace around the
+    /// <c>/</c> that ASP.NET Core's parser accepts. A body the engine cannot parse (200002; not an empty one, which the XML
+    /// parser calls an error but which carries nothing), a multipart body that fails strict validation (200003, 200004),
+    /// one with 1,000 arguments or more (200007) or a request with two Content-Type headers (200008, which the engine and
+    /// a backend could each read differently) is refused (400) rather than forwarded uninspected. External XML entities stay unresolved, so the parser reads nothing but the body. In Detection mode
+    /// these rules, like all, only log.
     /// </summary>
     private static void BodyProcessing(StringBuilder directives) => directives.Append(
         """
         SecRequestBodyJsonDepthLimit 512
         SecArgumentsLimit 1000
-        SecPcreMatchLimit 1000
-        SecPcreMatchLimitRecursion 1000
-        SecRule REQUEST_HEADERS:Content-Type "^application/json" "id:200001,phase:1,t:none,t:lowercase,pass,nolog,ctl:requestBodyProcessor=JSON"
+        SecXmlExternalEntity Off
+        SecRule REQUEST_HEADERS:Content-Type "@rx ^[^/;\s]+\s*/\s*(?:[^/;\s]*\+)?xml\s*(?:;|$)" "id:200000,phase:1,t:none,t:lowercase,pass,nolog,ctl:requestBodyProcessor=XML"
+        SecRule REQUEST_HEADERS:Content-Type "@rx ^[^/;\s]+\s*/\s*(?:[^/;\s]*\+)?json\s*(?:;|$)" "id:200001,phase:1,t:none,t:lowercase,pass,nolog,ctl:requestBodyProcessor=JSON"
+        SecRule &REQUEST_HEADERS:Content-Type "@gt 1" "id:200008,phase:1,t:none,log,deny,status:400,msg:'More than one Content-Type header',severity:2"
         SecRule &ARGS "@ge 1000" "id:200007,phase:2,t:none,log,deny,status:400,msg:'Failed to fully parse request body due to large argument count',severity:2"
-        SecRule REQBODY_ERROR "!@eq 0" "id:200002,phase:2,t:none,log,deny,status:400,msg:'Failed to parse request body.',severity:2"
+        SecRule REQBODY_ERROR "!@eq 0" "id:200002,phase:2,t:none,log,deny,status:400,msg:'Failed to parse request body.',severity:2,chain"
+            SecRule REQUEST_BODY_LENGTH "!@eq 0" "t:none"
         SecRule MULTIPART_STRICT_ERROR "!@eq 0" "id:200003,phase:2,t:none,log,deny,status:400,msg:'Multipart request body failed strict validation',severity:2"
         SecRule MULTIPART_UNMATCHED_BOUNDARY "@eq 1" "id:200004,phase:2,t:none,log,deny,msg:'Multipart parser detected a possible unmatched boundary.'"
+        # libmodsecurity 3.0.9 (Debian 12) sets no TX:MSC_ variable and ignores SecPcreMatchLimit: this rule never fires
+        # there. From 3.0.10 the engine sets TX:MSC_PCRE_LIMITS_EXCEEDED when a regex hits PCRE2's match limit (the rule
+        # then counts as not matched), and this refuses the request instead of passing it.
         SecRule TX:/^MSC_/ "!@streq 0" "id:200005,phase:2,t:none,log,deny,msg:'ModSecurity internal error flagged: %{MATCHED_VAR_NAME}'"
+
+        """);
+
+    /// <summary>
+    /// After the CRS, so that its own verdict (403 for a content type outside its policy, 920420, or a Content-Encoding,
+    /// 920450) comes first: whatever the CRS policy lets through, a body the engine parsed into nothing is refused (415).
+    /// That is a body without Content-Type (a backend may sniff it), or of a type no processor reads: text/plain,
+    /// octet-stream, multipart/related (MTOM, batch APIs parse its parts) and the rest; and a compressed body, which the
+    /// engine reads as the compressed bytes while a backend may inflate it.
+    /// </summary>
+    private static void BodyRefusals(StringBuilder directives) => directives.Append(
+        """
+        SecRule REQUEST_BODY_LENGTH "!@eq 0" "id:200009,phase:2,t:none,log,deny,status:415,msg:'Request body of a type the WAF does not parse',severity:2,chain"
+            SecRule REQBODY_PROCESSOR "!@rx ^(?:URLENCODED|MULTIPART|JSON|XML)$" "t:none"
+        SecRule REQUEST_BODY_LENGTH "!@eq 0" "id:200010,phase:2,t:none,log,deny,status:415,msg:'Request body with a Content-Encoding the WAF does not decode',severity:2,chain"
+            SecRule &REQUEST_HEADERS:Content-Encoding "!@eq 0" "t:none"
 
         """);
 

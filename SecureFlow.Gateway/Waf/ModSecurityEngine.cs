@@ -7,11 +7,20 @@ namespace SecureFlow.Gateway.Waf;
 /// <summary>
 /// ModSecurity v3 with the CRS loaded once per process: one engine and one rules set, shared by every request (the
 /// engine is built for that); each request gets its own <see cref="ModSecurityTransaction"/>. When the library or the
-/// rules are missing the engine is unavailable with the reason, and the gateway reports it instead of failing.
+/// rules are missing the engine is unavailable with the reason: the gateway still starts (so that the app and its
+/// dashboard run), but it refuses every request it would have inspected and reports itself unhealthy.
 /// </summary>
 internal sealed unsafe class ModSecurityEngine : IDisposable
 {
     private const string Install = "install libmodsecurity3 and modsecurity-crs (apt-get install libmodsecurity3 modsecurity-crs)";
+
+    /// <summary>
+    /// What a client is told while the engine cannot run: the packages, not the paths (which describe the machine).
+    /// </summary>
+    public const string UnavailableResponse =
+        "The web application firewall cannot run, so the request was not forwarded (the gateway needs libmodsecurity3 and modsecurity-crs)";
+
+    private static readonly Lock RuleParser = new();
 
     private readonly ModSecurityLibrary? _library;
     private readonly nint _modSecurity;
@@ -55,7 +64,12 @@ internal sealed unsafe class ModSecurityEngine : IDisposable
         int added;
         fixed (byte* text = directives)
         {
-            added = _library.AddRules(_rules, text, &error);
+            // The engine's rule parser keeps global state: two rule sets loading at once (gateways in one test process)
+            // corrupt each other's parse ("Expecting an action, got: SecRuleEngine On").
+            lock (RuleParser)
+            {
+                added = _library.AddRules(_rules, text, &error);
+            }
         }
 
         if (added < 0)

@@ -23,13 +23,16 @@ internal sealed partial class ModSecurityInspector(
     public async ValueTask<bool> InspectAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (!engine.IsAvailable)
-        {
-            return true;
-        }
-
         var request = context.Request;
         var traceId = Activity.Current?.TraceId.ToHexString() ?? context.TraceIdentifier;
+
+        // Fail closed: the model asks for a WAF on this hop, so a request the engine cannot inspect is never forwarded.
+        if (!engine.IsAvailable)
+        {
+            Activity.Current?.SetStatus(ActivityStatusCode.Error, "WAF engine unavailable");
+            await WriteRefusalAsync(context, StatusCodes.Status503ServiceUnavailable, ModSecurityEngine.UnavailableResponse, traceId).ConfigureAwait(false);
+            return false;
+        }
 
         // Refused before reading: a body the engine cannot see whole must not reach the backend.
         if (request.ContentLength > _bodyLimit)

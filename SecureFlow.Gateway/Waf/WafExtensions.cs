@@ -21,7 +21,10 @@ internal static partial class WafExtensions
         return services;
     }
 
-    /// <summary>Loads the rules now (a rule set that does not load stops the gateway) and reports an engine that cannot run.</summary>
+    /// <summary>
+    /// Loads the rules now (a rule set that does not load stops the gateway) and reports an engine that cannot run; the
+    /// inspector then refuses every request (503) and the health check is Unhealthy.
+    /// </summary>
     public static IApplicationBuilder UseWaf(this WebApplication app)
     {
         if (app.Services.GetService<ModSecurityEngine>() is not { } engine)
@@ -37,12 +40,12 @@ internal static partial class WafExtensions
         }
 
         LogWafUnavailable(app.Logger, gateway, engine.UnavailableReason!);
-        return app.UseMiddleware<WafNotInspectedMiddleware>();
+        return app;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Gateway {Gateway}: WAF {Engine} with {RuleCount} rules in {Mode} mode")]
     private static partial void LogWafStarted(ILogger logger, string gateway, string engine, int ruleCount, WafMode mode);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Gateway {Gateway}: requests are NOT inspected. {Reason}")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Gateway {Gateway}: the WAF cannot run, every request is refused with 503 until it can. {Reason}")]
     private static partial void LogWafUnavailable(ILogger logger, string gateway, string reason);
 }

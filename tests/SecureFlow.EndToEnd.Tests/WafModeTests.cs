@@ -1,12 +1,17 @@
+using System.Net;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using SecureFlow.EndToEnd.Tests.Infrastructure;
 
 namespace SecureFlow.EndToEnd.Tests;
 
 /// <summary>
-/// What the model declares for the edge's WAF is what the edge does: Detection logs and passes, Off passes, and an
-/// exclusion removes exactly the block it names. Each test starts its own app with the edge's policy changed.
+/// What the model declares for the edge's WAF is what the edge does: Detection logs and passes, Off passes, an
+/// exclusion removes exactly the block it names, and an edge whose engine cannot run forwards nothing. Each test starts
+/// its own app with the edge changed.
 /// </summary>
 public sealed class WafModeTests
 {
@@ -52,6 +57,40 @@ public sealed class WafModeTests
         Assert.Equal(200, excluded);
         Assert.Equal(403, otherArgument);
         Assert.Equal(403, otherRule);
+    }
+
+    [Fact]
+    public async Task EdgeWhoseEngineCannotRunRefusesEveryRequestAndIsUnhealthy()
+    {
+        await using var app = await SecureFlowApp.StartAsync(
+            builder => builder.CreateResourceBuilder(builder.Resources.OfType<ApplicationGatewayResource>().Single())
+                .WithEnvironment("Waf__EnginePath", "/nonexistent/libmodsecurity.so.3"),
+            edgeHealthy: false);
+        await app.Logs.WaitForAsync("edge", 0, "Application started");
+        using var client = app.CreateClient();
+        var workloadDirect = await TlsClients.HandshakeAsync(app.IngressPort, app.Root, SecureFlowApp.WorkloadHost);
+        await using (workloadDirect)
+        {
+            // The workload is up behind the ingress: what the edge refuses, it refuses itself.
+            Assert.Equal(200, await TlsClients.SendAsync(workloadDirect, SecureFlowApp.WorkloadHost, "/api/flow"));
+        }
+
+        var (benign, response) = await TlsClients.SendRawAsync(app, WafTests.Get("/api/flow"));
+        var (attack, _) = await TlsClients.SendRawAsync(app, SqlInjectionInQ);
+        using var health = await client.GetAsync(
+            new Uri($"{app.App.GetEndpoint("edge", GatewayResource.ManagementEndpointName)}health"), TestContext.Current.CancellationToken);
+        var unhealthy = await app.App.Services.GetRequiredService<ResourceNotificationService>()
+            .WaitForResourceAsync("edge", update => update.Snapshot.HealthStatus == HealthStatus.Unhealthy, TestContext.Current.CancellationToken)
+            .WaitAsync(SecureFlowApp.RequestTimeout, TestContext.Current.CancellationToken);
+
+        Assert.Equal(503, benign);
+        Assert.Equal(503, attack);
+        Assert.Contains("libmodsecurity3 and modsecurity-crs", response, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"hops\"", response, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        Assert.Equal(KnownResourceStates.Running, unhealthy.Snapshot.State?.Text);
+        var reason = await app.Logs.WaitForAsync("edge", 0, "WAF engine not found");
+        Assert.Contains("install libmodsecurity3 and modsecurity-crs", reason, StringComparison.Ordinal);
     }
 
     private static Task<SecureFlowApp> StartWithAsync(WafPolicy policy) => SecureFlowApp.StartAsync(builder =>

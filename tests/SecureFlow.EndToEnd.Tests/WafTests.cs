@@ -43,6 +43,54 @@ public sealed partial class WafTests(SharedApp shared)
     public Task SqlInjectionInAJsonBodyIsBlocked(string version) =>
         AssertBlockedAsync(version, WafProbe.Post("/api/flow", "application/json", """{"order":{"id":"1' OR '1'='1"}}"""), "942100");
 
+    /// <summary>Every JSON media type ASP.NET Core would bind, each over both versions.</summary>
+    public static MatrixTheoryData<string, string> JsonMediaTypesOverEachVersion => new(
+        [
+            "application/cloudevents+json", "application/cloudevents+json; charset=utf-8", "application/json; charset=utf-8",
+            "APPLICATION/JSON", "application/vnd.api+json", "application/problem+json",
+        ],
+        [Http11, Http2]);
+
+    [Theory]
+    [MemberData(nameof(JsonMediaTypesOverEachVersion))]
+    public Task SqlInjectionInAJsonBodyIsBlockedWhateverJsonMediaTypeItCarries(string contentType, string version) =>
+        AssertBlockedAsync(version, WafProbe.Post("/api/flow", contentType, """{"order":{"id":"1' OR '1'='1"}}"""), "942100");
+
+    [Theory]
+    [MemberData(nameof(HttpVersions))]
+    public async Task OrdinaryCloudEventReachesTheWorkload(string version)
+    {
+        var (status, response) = await SendAsync(version, WafProbe.Post(
+            "/api/flow", "application/cloudevents+json", """{"specversion":"1.0","type":"org.secureflow.order","source":"/orders","id":"A-1042","data":{"quantity":2}}"""));
+
+        Assert.Equal(200, status);
+        Assert.Contains("\"hops\"", response, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(HttpVersions))]
+    public async Task JsonBodyThatIsNotLabelledJsonNeverReachesTheWorkload(string version)
+    {
+        const string json = """{"order":{"id":"1' OR '1'='1"}}""";
+
+        var (asText, _) = await SendAsync(version, WafProbe.Post("/api/flow", "text/plain", json));
+        var (withoutType, _) = await SendAsync(version, new WafProbe("POST", "/api/flow", Body: json));
+
+        Assert.Equal(403, asText);
+        Assert.Equal(415, withoutType);
+    }
+
+    /// <summary>HTTP/1.1 only: an HTTP/2 client sends one Content-Type field at most (HttpClient joins the values).</summary>
+    [Fact]
+    public async Task RequestWithTwoContentTypesNeverReachesTheWorkload()
+    {
+        var twoTypes = new WafProbe("POST", "/api/flow", "Content-Type: text/plain\r\n", "application/json", """{"order":{"id":"1"}}""");
+
+        var (status, _) = await TlsClients.SendRawAsync(_app, twoTypes.ToHttp11());
+
+        Assert.Equal(400, status);
+    }
+
     [Theory]
     [MemberData(nameof(HttpVersions))]
     public async Task OrdinaryRequestsReachTheWorkload(string version)

@@ -44,7 +44,8 @@ public sealed class SecureFlowApp : IAsyncDisposable
     /// <summary>The development CA's root, the only certificate a client of the chain needs to trust.</summary>
     public X509Certificate2 Root { get; }
 
-    public static async Task<SecureFlowApp> StartAsync(Action<IDistributedApplicationTestingBuilder>? customize = null)
+    /// <param name="edgeHealthy">False for an app whose edge is meant to be unhealthy: then it waits for the ingress to be healthy and the edge to run.</param>
+    public static async Task<SecureFlowApp> StartAsync(Action<IDistributedApplicationTestingBuilder>? customize = null, bool edgeHealthy = true)
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
         var vaultData = Directory.CreateTempSubdirectory("secureflow-e2e-vault-");
@@ -65,7 +66,15 @@ public sealed class SecureFlowApp : IAsyncDisposable
         {
             await app.StartAsync(timeout.Token).WaitAsync(StartTimeout);
             var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
-            await notifications.WaitForResourceHealthyAsync("edge", timeout.Token).WaitAsync(StartTimeout);
+            if (edgeHealthy)
+            {
+                await notifications.WaitForResourceHealthyAsync("edge", timeout.Token).WaitAsync(StartTimeout);
+            }
+            else
+            {
+                await notifications.WaitForResourceHealthyAsync("ingress", timeout.Token).WaitAsync(StartTimeout);
+                await notifications.WaitForResourceAsync("edge", KnownResourceStates.Running, timeout.Token).WaitAsync(StartTimeout);
+            }
 
             var model = app.Services.GetRequiredService<DistributedApplicationModel>();
             var rootPath = model.Resources.OfType<CertificateResource>().First().Files!.IssuerCertificatePath;

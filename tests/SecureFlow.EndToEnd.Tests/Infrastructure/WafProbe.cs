@@ -17,7 +17,12 @@ public sealed record WafProbe(string Method, string Target, string Headers = "",
         var request = new StringBuilder($"{Method} {Target} HTTP/1.1\r\nHost: {SecureFlowApp.PublicHost}\r\n{Headers}");
         if (Body is not null)
         {
-            request.Append(CultureInfo.InvariantCulture, $"Content-Type: {ContentType}\r\nContent-Length: {Encoding.Latin1.GetByteCount(Body)}\r\n");
+            if (ContentType is not null)
+            {
+                request.Append(CultureInfo.InvariantCulture, $"Content-Type: {ContentType}\r\n");
+            }
+
+            request.Append(CultureInfo.InvariantCulture, $"Content-Length: {Encoding.Latin1.GetByteCount(Body)}\r\n");
         }
 
         return Encoding.Latin1.GetBytes(request.Append("Connection: close\r\n\r\n").Append(Body).ToString());
@@ -42,7 +47,10 @@ public sealed record WafProbe(string Method, string Target, string Headers = "",
         if (Body is not null)
         {
             request.Content = new ByteArrayContent(Encoding.Latin1.GetBytes(Body));
-            request.Content.Headers.TryAddWithoutValidation("Content-Type", ContentType);
+            if (ContentType is not null)
+            {
+                request.Content.Headers.TryAddWithoutValidation("Content-Type", ContentType);
+            }
         }
 
         using var client = app.CreateClient();

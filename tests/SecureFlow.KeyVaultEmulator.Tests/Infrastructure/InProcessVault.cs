@@ -98,6 +98,9 @@ public sealed class InProcessVault : IAsyncDisposable
     public string TokenFor(string identity, string? signingKeyOf = null) =>
         LocalIdentityToken.Create(identity, _keys[signingKeyOf ?? identity], "https://vault.azure.net", DateTimeOffset.UtcNow.AddMinutes(5));
 
+    /// <summary>The signing key of <paramref name="identity"/>, to forge tokens the SDK would never send.</summary>
+    public string KeyOf(string identity) => _keys[identity];
+
     /// <summary>A plain HttpClient that trusts only the test's CA, for requests the SDK would never send.</summary>
     public HttpClient CreateHttpClient()
     {
