@@ -95,7 +95,7 @@ public static partial class GatewayExtensions
 
         // A request Kestrel finds malformed while it is read gets its status and an empty body, never the gateway's internals.
         app.UseMiddleware<BadRequestResponseMiddleware>();
-        app.UseWaf();
+        app.LoadWafRules();
         app.UseMiddleware<HostMatchesSniMiddleware>();
         app.UseMiddleware<AsteriskFormMiddleware>();
         app.UseMiddleware<AmbiguousHeaderNamesMiddleware>();

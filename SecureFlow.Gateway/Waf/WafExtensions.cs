@@ -25,7 +25,7 @@ internal static partial class WafExtensions
     /// Loads the rules now (a rule set that does not load stops the gateway) and reports an engine that cannot run; the
     /// inspector then refuses every request (503) and the health check is Unhealthy.
     /// </summary>
-    public static IApplicationBuilder UseWaf(this WebApplication app)
+    public static WebApplication LoadWafRules(this WebApplication app)
     {
         if (app.Services.GetService<ModSecurityEngine>() is not { } engine)
         {
