@@ -1,5 +1,6 @@
 using SecureFlow.AppHost.Configuration;
 using SecureFlow.AppHost.KeyVault;
+using SecureFlow.Contracts;
 using SecureFlow.Contracts.Gateways;
 
 namespace SecureFlow.AppHost.Gateways;
@@ -72,7 +73,8 @@ internal static class GatewayConfiguration
             options.Routes[route.Name] = target;
         }
 
-        ServiceConfiguration.Write(environment, options);
+        // Where the listener is known (a pod), the whole options are checked as the gateway will check them at start.
+        ServiceConfiguration.Write(environment, listener is null ? options : GatewayOptionsValidator.Instance.ThrowIfInvalid(options));
         ServiceConfiguration.Write(environment, gateway.TlsPolicy.ToOptions());
         if (gateway is ApplicationGatewayResource { WafPolicy: { } waf })
         {

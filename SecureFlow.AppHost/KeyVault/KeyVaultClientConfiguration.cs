@@ -1,4 +1,5 @@
 using SecureFlow.AppHost.Configuration;
+using SecureFlow.Contracts;
 using SecureFlow.Contracts.Identity;
 
 namespace SecureFlow.AppHost.KeyVault;
@@ -12,16 +13,18 @@ internal static class KeyVaultClientConfiguration
     /// <summary>What a service needs to call the vault as itself: the vault URI, the root to trust, its identity and key.</summary>
     public static void Write(KeyVaultResource vault, string identity, IDictionary<string, object> environment, string? secretName = null)
     {
-        ServiceConfiguration.Write(environment, new KeyVaultConnectionOptions
+        // Checked as the service will check them; the URI is added below, once its port is allocated.
+        ServiceConfiguration.Write(environment, new KeyVaultConnectionOptionsValidator().ThrowIfInvalid(new KeyVaultConnectionOptions
         {
             TrustedRootPath = RequireTlsCertificate(vault).RequireFiles().IssuerCertificatePath,
             SecretName = secretName,
-        });
+        }));
 
         // The port is allocated when the run starts: the URI is resolved then.
         environment[ServiceConfiguration.Key<KeyVaultConnectionOptions>(options => options.Uri)] =
             ReferenceExpression.Create($"https://localhost:{vault.HttpsEndpoint.Property(EndpointProperty.Port)}/");
-        ServiceConfiguration.Write(environment, new ServiceIdentityOptions { Name = identity, LocalKey = vault.IdentityKey(identity) });
+        ServiceConfiguration.Write(environment, new ServiceIdentityOptionsValidator().ThrowIfInvalid(
+            new ServiceIdentityOptions { Name = identity, LocalKey = vault.IdentityKey(identity) }));
     }
 
     /// <summary>The model, projected into the emulator's configuration: its TLS certificate, data folder, identities and grants.</summary>

@@ -95,6 +95,10 @@ public static class RawHttp2
                     return $"status {Status(payload)}";
                 case RstStream when streamId == 1:
                     return $"reset {BinaryPrimitives.ReadUInt32BigEndian(payload)}";
+                // A graceful GOAWAY (NO_ERROR) that still covers stream 1 announces the end of the connection after its
+                // answer (a refusal closes the connection that way): the answer follows.
+                case GoAway when BinaryPrimitives.ReadUInt32BigEndian(payload.AsSpan(4)) == 0 && (BinaryPrimitives.ReadInt32BigEndian(payload) & int.MaxValue) >= 1:
+                    break;
                 case GoAway:
                     return $"goaway {BinaryPrimitives.ReadUInt32BigEndian(payload.AsSpan(4))}";
                 case Settings when (header[4] & 1) == 0:
