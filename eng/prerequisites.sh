@@ -33,3 +33,11 @@ if ! dotnet dev-certs https --check >/dev/null 2>&1; then
   echo "Creating the ASP.NET Core developer certificate (the Aspire dashboard's HTTPS) ..."
   dotnet dev-certs https >/dev/null
 fi
+
+# The dashboard reaches the AppHost's resource service over HTTPS with that certificate. On Linux, `--trust` writes it to
+# ~/.aspnet/dev-certs/trust, which OpenSSL clients (.NET's included) read only through SSL_CERT_DIR: run.sh sets it.
+# The tool reports the certificate as only partially trusted there (no system store change); that is what is wanted.
+if [ "$(uname -s)" = Linux ] && ! ls "$HOME"/.aspnet/dev-certs/trust/*.pem >/dev/null 2>&1; then
+  echo "Trusting the developer certificate for this user's OpenSSL clients (~/.aspnet/dev-certs/trust) ..."
+  dotnet dev-certs https --trust >/dev/null 2>&1 || true
+fi
