@@ -17,33 +17,3 @@ public sealed class KeyVaultEmulatorOptions : IServiceOptions
     /// <summary>What each identity may do: the model's role assignments.</summary>
     public List<KeyVaultRoleAssignmentOptions> RoleAssignments { get; set; } = [];
 }
-
-/// <summary>The emulator's HTTPS listener and its own TLS certificate (issued by the development CA).</summary>
-public sealed class KeyVaultEmulatorListenerOptions
-{
-    public int Port { get; set; }
-
-    /// <summary>PEM certificate of the vault's TLS certificate.</summary>
-    public string CertificatePath { get; set; } = "";
-
-    /// <summary>PEM private key of the vault's TLS certificate.</summary>
-    public string KeyPath { get; set; } = "";
-}
-
-/// <summary>One identity that may call the vault.</summary>
-public sealed class KeyVaultIdentityOptions
-{
-    /// <summary>The base64 key the identity signs its tokens with. Never logged.</summary>
-    public string Key { get; set; } = "";
-}
-
-/// <summary>One role assignment: an identity holds a role on the vault, or only on one object.</summary>
-public sealed class KeyVaultRoleAssignmentOptions
-{
-    public string Identity { get; set; } = "";
-
-    public KeyVaultRole Role { get; set; }
-
-    /// <summary>The one secret or certificate the role is scoped to; empty for the whole vault.</summary>
-    public string? ObjectName { get; set; }
-}
