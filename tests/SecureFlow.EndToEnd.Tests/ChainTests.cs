@@ -69,11 +69,17 @@ public sealed class ChainTests(SharedApp shared)
         Assert.DoesNotContain("203.0.113.7", flow.GetProperty("workload").GetProperty("forwardedFor").GetString(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task ForgedClientIdentityHeadersNeverReachTheWorkload()
+    [Theory]
+    [InlineData("1.1")]
+    [InlineData("2.0")]
+    public async Task ForgedClientIdentityHeadersNeverReachTheWorkload(string version)
     {
         using var client = _app.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, _app.EdgeUri("/api/flow"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, _app.EdgeUri("/api/flow"))
+        {
+            Version = Version.Parse(version),
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
         string[] forged = ["Forwarded", "X-Real-IP", "X-Original-For", "X-Client-IP", "True-Client-IP", "X-Original-URL", "X-Rewrite-URL", "X-HTTP-Method-Override"];
         foreach (var header in forged)
         {
@@ -84,6 +90,7 @@ public sealed class ChainTests(SharedApp shared)
         var flow = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(Version.Parse(version), response.Version);
         var received = flow.GetProperty("workload").GetProperty("headerNames").EnumerateArray().Select(name => name.GetString()).ToList();
         Assert.Contains("X-Forwarded-For", received, StringComparer.OrdinalIgnoreCase);
         Assert.Empty(forged.Intersect(received, StringComparer.OrdinalIgnoreCase));
