@@ -57,9 +57,10 @@ public static partial class GatewayExtensions
             .AddTransforms<HopRecordTransformProvider>();
         services.AddSingleton<IForwarderHttpClientFactory>(provider => new TrustedRootForwarderHttpClientFactory(provider));
 
-        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+
             // Validated options: a listener without a port or certificate stops the gateway at start, with the reason.
             var gateway = kestrel.ApplicationServices.GetRequiredService<IOptions<GatewayOptions>>().Value;
             Listen(kestrel, gateway.Https.Address, gateway.Https.Port, listen => UseStrictTls(listen, gateway.Https.HandshakeTimeout));

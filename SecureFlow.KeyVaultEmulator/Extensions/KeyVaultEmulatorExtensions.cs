@@ -22,7 +22,7 @@ public static partial class KeyVaultEmulatorExtensions
         builder.Services.AddSingleton<VaultStore>();
         builder.Services.AddSingleton(provider => new RoleBasedAccess(provider.GetRequiredService<IOptions<KeyVaultEmulatorOptions>>().Value.RoleAssignments));
 
-        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = JsonBody.MaxBytes;
