@@ -8,8 +8,6 @@ public sealed class ApplicationGatewayResource(string name) : GatewayResource(na
     /// <summary>One year: browsers that have seen the edge once never try it over plain HTTP again.</summary>
     public override TimeSpan? HstsMaxAge => TimeSpan.FromDays(365);
 
-    public override bool TrustsUpstreamHops => false;
-
     /// <summary>The web application firewall in front of every route; null means none.</summary>
     public WafPolicy? WafPolicy { get; internal set; }
 }

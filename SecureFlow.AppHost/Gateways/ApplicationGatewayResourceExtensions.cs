@@ -40,6 +40,9 @@ public static class ApplicationGatewayResourceExtensions
 
         builder.WithAnnotation(new GatewayRoute(ingress.Resource.Name, publicHosts, ingress.Resource, "https", backendHost, certificate));
 
+        // The ingress keeps the forwarding headers this edge sets, from this edge only (Application Gateway's subnet).
+        ingress.WithAnnotation(new TrustedUpstreamAnnotation(builder.Resource), ResourceAnnotationMutationBehavior.Replace);
+
         // Like Application Gateway's trustedRootCertificates: the edge reads the backend's root from the vault, and only that.
         certificate.Vault?.Grant(builder.Resource.Name, KeyVaultRole.SecretsUser, certificate.TrustRootSecretName);
         return builder

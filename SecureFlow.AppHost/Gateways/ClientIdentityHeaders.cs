@@ -1,4 +1,4 @@
-using SecureFlow.ServiceDefaults.Hops;
+using SecureFlow.Contracts.Gateways;
 
 namespace Aspire.Hosting.ApplicationModel;
 
@@ -37,6 +37,17 @@ public static class ClientIdentityHeaders
         "X-HTTP-Method-Override",
         "X-HTTP-Method",
         "X-Method-Override",
-        HopRecord.HeaderName,
+        HopHeaders.HopRecord,
     ];
+
+    /// <summary>
+    /// The headers Application Gateway sets on every request it forwards, with their values (its server variables):
+    /// its rewrite rules set these and remove every other header of <see cref="All"/>.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> SetByApplicationGateway { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["X-Forwarded-For"] = "{var_client_ip}",
+        ["X-Forwarded-Proto"] = "https",
+        ["X-Forwarded-Host"] = "{var_host}",
+    };
 }

@@ -17,6 +17,8 @@ internal static class GatewayConfiguration
     /// <param name="filesOf">Where a certificate's PEM files are (issued locally, or mounted from Key Vault by the CSI
     /// driver), or null when the gateway reads the certificate from Key Vault itself.</param>
     /// <param name="hostName">A model host name as the target environment spells it.</param>
+    /// <param name="upstream">Where the gateway's trusted upstream hop (if the model gives it one) connects from in the
+    /// target, and the headers it sets there.</param>
     /// <param name="listener">The TLS listener's address and port where the target fixes them (a pod); run mode leaves
     /// the port to Aspire's endpoint allocation.</param>
     public static void Write(
@@ -24,6 +26,7 @@ internal static class GatewayConfiguration
         IDictionary<string, object> environment,
         Func<CertificateResource, IssuedCertificateFiles?> filesOf,
         Func<string, string> hostName,
+        UpstreamHop upstream,
         GatewayListenerOptions? listener = null)
     {
         var options = new GatewayOptions
@@ -31,9 +34,13 @@ internal static class GatewayConfiguration
             Name = gateway.Name,
             Https = listener ?? new(),
             HstsMaxAge = gateway.HstsMaxAge,
-            TrustUpstreamHops = gateway.TrustsUpstreamHops,
-            ClientIdentityHeaders = gateway.TrustsUpstreamHops ? [] : [.. ClientIdentityHeaders.All],
+            ClientIdentityHeaders = [.. ClientIdentityHeaders.All],
         };
+        if (gateway.TrustedUpstream is not null)
+        {
+            options.TrustedUpstreamNetworks = [.. upstream.Networks];
+            options.TrustedUpstreamHeaders = [.. upstream.Headers];
+        }
 
         foreach (var certificate in gateway.Certificates)
         {

@@ -23,8 +23,11 @@ public abstract class GatewayResource(string name) : ProjectResource(name)
     /// <summary>The max-age of the HSTS header the hop sends on every response (the public edge), or null for none.</summary>
     public abstract TimeSpan? HstsMaxAge { get; }
 
-    /// <summary>Whether hop records arriving with a request come from a hop this one trusts (not at the public edge).</summary>
-    public abstract bool TrustsUpstreamHops { get; }
+    /// <summary>
+    /// The hop in front of this one whose forwarding headers and hop records it keeps (the edge in front of the
+    /// ingress, by <c>WithBackend</c>); null at the public edge, which trusts no client.
+    /// </summary>
+    public ApplicationGatewayResource? TrustedUpstream => Annotations.OfType<TrustedUpstreamAnnotation>().SingleOrDefault()?.Upstream;
 
     public EndpointReference HttpsEndpoint => new(this, HttpsEndpointName);
 }

@@ -69,7 +69,7 @@ public static class GatewayResourceExtensions
                 if (context.ExecutionContext.IsRunMode)
                 {
                     GatewayConfiguration.Write(
-                        gateway, context.EnvironmentVariables, certificate => certificate.Vault is null ? certificate.RequireFiles() : null, host => host);
+                        gateway, context.EnvironmentVariables, certificate => certificate.Vault is null ? certificate.RequireFiles() : null, host => host, UpstreamHop.Local);
                 }
             });
     }

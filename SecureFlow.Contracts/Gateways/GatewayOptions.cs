@@ -27,14 +27,22 @@ public sealed class GatewayOptions : IServiceOptions
     public TimeSpan? HstsMaxAge { get; set; }
 
     /// <summary>
-    /// Whether hop records and forwarded headers that arrive with a request come from a hop this gateway trusts.
-    /// The public edge does not: a client must not be able to forge the path its request took.
+    /// The networks (CIDR, e.g. <c>10.240.5.0/24</c>) of the hop in front of this one. From a client there, this
+    /// gateway keeps the headers of <see cref="TrustedUpstreamHeaders"/> that arrive with a request and appends its own;
+    /// from anywhere else, it drops them as it drops every other client identity header. Empty (the public edge):
+    /// nobody upstream is trusted, and no client can forge the path its request took.
     /// </summary>
-    public bool TrustUpstreamHops { get; set; }
+    public List<string> TrustedUpstreamNetworks { get; set; } = [];
+
+    /// <summary>
+    /// The client identity headers the trusted upstream hop sets itself (for example <c>X-Forwarded-For</c> and the
+    /// hop record): only these pass, and only from <see cref="TrustedUpstreamNetworks"/>.
+    /// </summary>
+    public List<string> TrustedUpstreamHeaders { get; set; } = [];
 
     /// <summary>
     /// Request headers that carry a client's identity or the original request (<c>Forwarded</c>, <c>X-Real-IP</c>, ...):
-    /// a hop that does not trust its upstream drops every one a client sent, and sets only those it vouches for.
+    /// the hop drops every one that arrives, except the trusted upstream's own, and sets only those it vouches for.
     /// </summary>
     public List<string> ClientIdentityHeaders { get; set; } = [];
 

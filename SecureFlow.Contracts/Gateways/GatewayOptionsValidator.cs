@@ -27,6 +27,27 @@ public sealed class GatewayOptionsValidator : ServiceOptionsValidator<GatewayOpt
             $"Gateway '{gateway}': the certificate refresh interval must be positive, not {options.CertificateRefreshInterval}.");
         failures.Require(options.ClientIdentityHeaders.All(header => header.Length > 0 && header.All(IsTokenChar)),
             $"Gateway '{gateway}': client identity headers must be header names.");
+        foreach (var header in HopHeaders.SetByGateway)
+        {
+            failures.Require(options.ClientIdentityHeaders.Contains(header, StringComparer.OrdinalIgnoreCase),
+                $"Gateway '{gateway}': '{header}' must be one of its client identity headers: the gateway appends to it, so a value a client sent would pass as the gateway's.");
+        }
+
+        foreach (var network in options.TrustedUpstreamNetworks)
+        {
+            // Strict: a base address with host bits set ("10.240.5.1/24") says something other than the network it parses as.
+            failures.Require(IPNetwork.TryParse(network, out var parsed) && string.Equals(parsed.ToString(), network, StringComparison.OrdinalIgnoreCase),
+                $"Gateway '{gateway}': trusted upstream network '{network}' is not a network in CIDR form such as 10.240.5.0/24.");
+        }
+
+        foreach (var header in options.TrustedUpstreamHeaders)
+        {
+            failures.Require(options.ClientIdentityHeaders.Contains(header, StringComparer.OrdinalIgnoreCase),
+                $"Gateway '{gateway}': trusted upstream header '{header}' is not one of its client identity headers, which are the only headers trust applies to.");
+        }
+
+        failures.Require(options.TrustedUpstreamHeaders.Count == 0 || options.TrustedUpstreamNetworks.Count > 0,
+            $"Gateway '{gateway}': trusted upstream headers need the upstream's networks (Gateway:TrustedUpstreamNetworks); without them no client is trusted.");
         foreach (var (route, target) in options.Routes)
         {
             failures.Require(target.Hosts.Count > 0, $"Gateway '{gateway}': route '{route}' matches no host.");

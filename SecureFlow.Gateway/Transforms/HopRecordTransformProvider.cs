@@ -9,10 +9,11 @@ using Yarp.ReverseProxy.Transforms.Builder;
 namespace SecureFlow.Gateway.Transforms;
 
 /// <summary>
-/// On every route: appends this hop's <see cref="HopRecord"/> and the standard X-Forwarded-* headers. A gateway
-/// that does not trust its upstream (the public edge) first drops whatever the client sent in those headers and in
-/// every other header of <see cref="GatewayOptions.ClientIdentityHeaders"/> (<c>Forwarded</c>, <c>X-Real-IP</c>, ...),
-/// so neither the path a request took nor the client's address can be forged.
+/// On every route: appends this hop's <see cref="HopRecord"/> and the standard X-Forwarded-* headers. First it drops
+/// every header of <see cref="GatewayOptions.ClientIdentityHeaders"/> (<c>Forwarded</c>, <c>X-Real-IP</c>, the hop
+/// record, ...) that arrived, except, on a connection from <see cref="GatewayOptions.TrustedUpstreamNetworks"/>, the
+/// <see cref="GatewayOptions.TrustedUpstreamHeaders"/> that hop sets itself. So neither the path a request took nor
+/// the client's address can be forged: not by a client of the edge, and not by anyone who reaches the ingress around it.
 /// </summary>
 internal sealed class HopRecordTransformProvider(IOptions<GatewayOptions> options) : ITransformProvider
 {
@@ -27,35 +28,31 @@ internal sealed class HopRecordTransformProvider(IOptions<GatewayOptions> option
     public void Apply(TransformBuilderContext context)
     {
         var gateway = options.Value;
-        var action = gateway.TrustUpstreamHops ? ForwardedTransformActions.Append : ForwardedTransformActions.Set;
+        var upstream = new UpstreamTrust(gateway);
 
         context.UseDefaultForwarders = false;
 
-        // First, before the X-Forwarded-* and hop transforms set what this hop vouches for: nothing a client sent about
-        // its identity, the original URL or method passes a hop that does not trust its upstream.
+        // First, before the X-Forwarded-* and hop transforms add what this hop vouches for: nothing a client sent about
+        // its identity, the original URL or method passes, unless the trusted upstream hop set it.
         context.AddRequestTransform(transform =>
         {
-            foreach (var header in gateway.ClientIdentityHeaders)
+            foreach (var header in upstream.HeadersToDrop(transform.HttpContext.Connection.RemoteIpAddress))
             {
                 RequestTransform.RemoveHeader(transform, header);
             }
 
             return ValueTask.CompletedTask;
         });
-        context.AddXForwarded(action);
+
+        // Appended to what is left: the trusted upstream's values, or nothing.
+        context.AddXForwarded(ForwardedTransformActions.Append);
         context.AddRequestTransform(transform =>
         {
-            var headers = transform.ProxyRequest.Headers;
-            if (!gateway.TrustUpstreamHops)
-            {
-                headers.Remove(HopRecord.HeaderName);
-            }
-
             if (transform.HttpContext.Features.Get<ITlsHandshakeFeature>() is { } tls)
             {
                 var record = new HopRecord(
                     gateway.Name, TlsNames.Protocol(tls.Protocol), tls.NegotiatedCipherSuite?.ToString() ?? "", tls.HostName);
-                headers.TryAddWithoutValidation(HopRecord.HeaderName, record.ToString());
+                transform.ProxyRequest.Headers.TryAddWithoutValidation(HopRecord.HeaderName, record.ToString());
             }
 
             return ValueTask.CompletedTask;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SecureFlow.Contracts.Gateways;
 
 namespace SecureFlow.ServiceDefaults.Hops;
 
@@ -9,7 +10,7 @@ namespace SecureFlow.ServiceDefaults.Hops;
 public sealed record HopRecord(string Hop, string TlsProtocol, string CipherSuite, string Sni)
 {
     /// <summary>The request header that carries the records, one value per hop, in order.</summary>
-    public const string HeaderName = "SecureFlow-Hop";
+    public const string HeaderName = HopHeaders.HopRecord;
 
     /// <summary>Formats the record as <c>hop=edge;tls=TLSv1.3;cipher=TLS_AES_256_GCM_SHA384;sni=delta.secureflow.localhost</c>.</summary>
     public override string ToString() =>

@@ -187,12 +187,7 @@ internal static class ApplicationGatewayModule
     /// </summary>
     private static BicepObject EdgeHeaders(ApplicationGatewayResource edge)
     {
-        var vouched = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
-        {
-            ["X-Forwarded-For"] = "{var_client_ip}",
-            ["X-Forwarded-Proto"] = "https",
-            ["X-Forwarded-Host"] = "{var_host}",
-        };
+        var vouched = ClientIdentityHeaders.SetByApplicationGateway;
         var actions = new BicepObject
         {
             { "requestHeaderConfigurations", ClientIdentityHeaders.All.Select(header => new BicepObject

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SecureFlow.Contracts.Gateways;
 
 namespace SecureFlow.AppHost.Publishing.Controls;
 
@@ -73,6 +74,13 @@ internal static class ControlsCatalog
             "`infra/appgateway.bicep`: rewrite rule set `edge-headers` (each set empty, which deletes it; `X-Forwarded-For`, `-Proto`, `-Host` set from what the gateway saw)",
             ["ChainTests.HopRecordsSentByTheClientDoNotAppearInTheFlow", "ChainTests.ForgedClientIdentityHeadersNeverReachTheWorkload"],
             ["ArmTemplateTests.EdgeDropsWhatAClientClaimsAboutItselfAndSendsHsts"]));
+        controls.Add(new(
+            $"`{ingress.Name}` keeps forwarding headers only from `{edge.Name}`, and only those `{edge.Name}` sets; it drops every other client identity header",
+            $"`{edge.Name}.WithBackend({ingress.Name}, ...)` (the ingress's trusted upstream)",
+            $"`UpstreamTrust`: from loopback (where the local `{edge.Name}` runs) {string.Join(", ", HopHeaders.SetByGateway.Select(header => $"`{header}`"))}; from anywhere else none. Every local process shares loopback, so locally this tells the edge from a remote client, not from another local process",
+            $"`deploy/{ingress.Name}/deployment.tmpl.yaml`: `Gateway__TrustedUpstreamNetworks` = the App Gateway subnet `{NetworkLayout.ApplicationGatewaySubnet}` (the Service keeps client addresses: `externalTrafficPolicy: Local`), `Gateway__TrustedUpstreamHeaders` = {string.Join(", ", ClientIdentityHeaders.SetByApplicationGateway.Keys.Select(header => $"`{header}`"))} (what its rewrite rules set; no hop record)",
+            ["UpstreamTrustTests.FromTheTrustedUpstreamItsHeadersAreKeptAndAppendedToAndEveryOtherIdentityHeaderIsDropped", "UpstreamTrustTests.FromAnyOtherAddressTheUpstreamsHeadersAreDroppedAndOnlyThisHopsOwnArePassed"],
+            ["ManifestTests.IngressTrustsOnlyTheForwardingHeadersApplicationGatewaySetsAndOnlyFromItsSubnet"]));
 
         var waf = app.Waf.Policy;
         controls.Add(new(

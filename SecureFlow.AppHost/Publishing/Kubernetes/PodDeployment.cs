@@ -107,6 +107,12 @@ internal static class PodDeployment
         };
     }
 
+    /// <summary>
+    /// In Azure the ingress's upstream is Application Gateway: it connects from its subnet (the ingress's Service keeps
+    /// client addresses, <c>externalTrafficPolicy: Local</c>) and sets the forwarding headers of its rewrite rules.
+    /// </summary>
+    private static readonly UpstreamHop ApplicationGatewayHop = new([NetworkLayout.ApplicationGatewaySubnet], [.. ClientIdentityHeaders.SetByApplicationGateway.Keys]);
+
     /// <summary>The model's configuration for the pod: for a gateway the same keys run mode sets, with the CSI mount paths.</summary>
     private static Dictionary<string, object> Environment(PublishedApp app, ProjectResource pod)
     {
@@ -115,7 +121,7 @@ internal static class PodDeployment
         if (pod is GatewayResource gateway)
         {
             GatewayConfiguration.Write(
-                gateway, environment, MountedFiles(app), AzureHostName.InAzdTemplate, new GatewayListenerOptions { Address = "0.0.0.0", Port = PodPorts.GatewayHttps });
+                gateway, environment, MountedFiles(app), AzureHostName.InAzdTemplate, ApplicationGatewayHop, new GatewayListenerOptions { Address = "0.0.0.0", Port = PodPorts.GatewayHttps });
         }
         else
         {

@@ -69,7 +69,8 @@ public sealed class GatewayModelTests
         var gateway = RunModeEnvironment.Bind<GatewayOptions>(environment);
         Assert.Equal("edge", gateway.Name);
         Assert.Equal(TimeSpan.FromDays(365), gateway.HstsMaxAge);
-        Assert.False(gateway.TrustUpstreamHops);
+        Assert.Empty(gateway.TrustedUpstreamNetworks);
+        Assert.Empty(gateway.TrustedUpstreamHeaders);
         Assert.Equal(ClientIdentityHeaders.All, gateway.ClientIdentityHeaders);
         Assert.Equal(8443, gateway.Https.Port);
         Assert.True(gateway.Certificates["edge-tls"].FromKeyVault);
@@ -106,8 +107,10 @@ public sealed class GatewayModelTests
 
         var gateway = RunModeEnvironment.Bind<GatewayOptions>(environment);
         Assert.Null(gateway.HstsMaxAge);
-        Assert.True(gateway.TrustUpstreamHops);
-        Assert.Empty(gateway.ClientIdentityHeaders);
+
+        // No edge in front of this ingress: it trusts nobody's forwarding headers.
+        Assert.Empty(gateway.TrustedUpstreamNetworks);
+        Assert.Equal(ClientIdentityHeaders.All, gateway.ClientIdentityHeaders);
         var route = gateway.Routes["workload"];
         Assert.Equal(["workload.aks-ingress.secureflow.localhost"], route.Hosts);
         Assert.Equal("http://workload", route.Destination);
@@ -164,6 +167,21 @@ public sealed class GatewayModelTests
     }
 
     /// <summary>The chain of the AppHost: edge -> ingress -> workload, its certificates in the vault.</summary>
+    [Fact]
+    public async Task IngressBehindTheEdgeTrustsTheHeadersTheLocalEdgeSetsFromLoopbackOnly()
+    {
+        var builder = DistributedApplication.CreateBuilder();
+        var edge = AddChain(builder);
+        var ingress = builder.Resources.OfType<IngressControllerResource>().Single();
+
+        var gateway = RunModeEnvironment.Bind<GatewayOptions>(await RunModeEnvironment.OfAsync(builder, ingress));
+
+        Assert.Same(edge.Resource, ingress.TrustedUpstream);
+        Assert.Equal(["127.0.0.0/8", "::1/128"], gateway.TrustedUpstreamNetworks);
+        Assert.Equal(HopHeaders.SetByGateway, gateway.TrustedUpstreamHeaders);
+        Assert.Equal(ClientIdentityHeaders.All, gateway.ClientIdentityHeaders);
+    }
+
     private static IResourceBuilder<ApplicationGatewayResource> AddChain(IDistributedApplicationBuilder builder)
     {
         var vault = builder.AddKeyVault("vault");

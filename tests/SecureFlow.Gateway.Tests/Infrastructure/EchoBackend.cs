@@ -21,6 +21,9 @@ public sealed class EchoBackend : IAsyncDisposable
         Port = port;
     }
 
+    /// <summary>The path at which the backend answers with the request's headers and values.</summary>
+    public const string HeadersPath = "/headers";
+
     public int Port { get; }
 
     /// <summary>How many requests reached the backend.</summary>
@@ -49,6 +52,20 @@ public sealed class EchoBackend : IAsyncDisposable
             Interlocked.Increment(ref backend._requests);
             context.Response.ContentType = "application/octet-stream";
             context.Response.Headers[HeaderNamesEcho] = string.Join(',', context.Request.Headers.Keys);
+            if (context.Request.Path == HeadersPath)
+            {
+                // Every request header as "name: value" lines, one line per value.
+                foreach (var (name, values) in context.Request.Headers)
+                {
+                    foreach (var value in values)
+                    {
+                        await context.Response.WriteAsync($"{name}: {value}\n", context.RequestAborted);
+                    }
+                }
+
+                return;
+            }
+
             await context.Request.Body.CopyToAsync(context.Response.Body, context.RequestAborted);
         });
         await app.StartAsync().WaitAsync(InProcessGateway.Timeout);

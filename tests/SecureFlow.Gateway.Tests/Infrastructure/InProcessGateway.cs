@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Aspire.Hosting.ApplicationModel;
 using SecureFlow.AppHost.Certificates;
 using SecureFlow.Gateway.Telemetry;
 using SecureFlow.ServiceDefaults.Tls;
@@ -233,6 +234,11 @@ public sealed class InProcessGateway : IAsyncDisposable
             ["Tls:Tls13CipherSuites:0"] = "TLS_AES_128_GCM_SHA256",
             ["Tls:Tls13CipherSuites:1"] = "TLS_AES_256_GCM_SHA384",
         };
+        for (var index = 0; index < ClientIdentityHeaders.All.Count; index++)
+        {
+            configuration[$"Gateway:ClientIdentityHeaders:{index.ToString(CultureInfo.InvariantCulture)}"] = ClientIdentityHeaders.All[index];
+        }
+
         foreach (var (key, value) in overrides)
         {
             configuration[key] = value;

@@ -69,6 +69,22 @@ public sealed class ManifestTests
     }
 
     [Fact]
+    public async Task IngressTrustsOnlyTheForwardingHeadersApplicationGatewaySetsAndOnlyFromItsSubnet()
+    {
+        var ingress = (await LoadAsync<V1Deployment>()).Single(deployment => deployment.Metadata.Name == "ingress");
+        var environment = Assert.Single(ingress.Spec.Template.Spec.Containers).Env.ToDictionary(variable => variable.Name, variable => variable.Value);
+        string[] Values(string key) => [.. environment.Where(variable => variable.Key.StartsWith(key + "__", StringComparison.Ordinal)).Select(variable => variable.Value)];
+
+        Assert.Equal(["10.240.5.0/24"], Values("Gateway__TrustedUpstreamNetworks"));
+        Assert.Equal(["X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host"], Values("Gateway__TrustedUpstreamHeaders"));
+
+        // Application Gateway never sets a hop record (its rewrite rules remove a client's): the ingress drops any.
+        Assert.Contains("SecureFlow-Hop", Values("Gateway__ClientIdentityHeaders"));
+        Assert.DoesNotContain("SecureFlow-Hop", Values("Gateway__TrustedUpstreamHeaders"));
+        Assert.DoesNotContain("Gateway__TrustUpstreamHops", environment.Keys);
+    }
+
+    [Fact]
     public async Task IngressIsAnInternalLoadBalancerReachableOnlyFromTheGatewaySubnet()
     {
         var ingress = (await LoadAsync<V1Service>()).Single(service => service.Metadata.Name == "ingress");
