@@ -59,7 +59,13 @@ resource wafPolicy 'Microsoft.Network/ApplicationGatewayWebApplicationFirewallPo
       // Bodies are inspected too, not just URLs and headers.
       requestBodyCheck: true
       maxRequestBodySizeInKb: 128
-      fileUploadLimitInMb: 100
+      // A larger body is refused (413), as locally, not forwarded.
+      requestBodyEnforcement: true
+      // Every byte of a body it accepts is inspected: none passes uninspected.
+      requestBodyInspectLimitInKB: 128
+      fileUploadLimitInMb: 10
+      // A larger upload is refused, as locally.
+      fileUploadEnforcement: true
     }
     managedRules: {
       managedRuleSets: [

@@ -18,10 +18,28 @@ public sealed class WafOptions : IServiceOptions
     public int AnomalyThreshold { get; set; } = 5;
 
     /// <summary>
-    /// The largest request body inspected, in KB; a larger body is refused with 413 and never forwarded, so nothing
-    /// reaches the backend uninspected. 128 KB is Application Gateway's default inspection limit.
+    /// The largest request body, files of a <c>multipart/form-data</c> upload not counted, in KB (Application Gateway's
+    /// <c>maxRequestBodySizeInKb</c>, default 128). A larger body is refused with 413 and never forwarded, so nothing
+    /// reaches the backend uninspected. Bodies up to this size are held in memory; larger uploads are spooled to disk.
     /// </summary>
     public int RequestBodyLimitInKb { get; set; } = 128;
+
+    /// <summary>
+    /// The largest file upload (the files of a <c>multipart/form-data</c> body), in MB (Application Gateway's
+    /// <c>fileUploadLimitInMb</c>): such a body may be this plus <see cref="RequestBodyLimitInKb"/>. 10 MB is the AKS
+    /// baseline's value.
+    /// </summary>
+    public int FileUploadLimitInMb { get; set; } = 10;
+
+    /// <summary>The largest body of a request of <paramref name="contentType"/>, in bytes.</summary>
+    public long BodyLimitInBytes(string? contentType) =>
+        RequestBodyLimitInKb * 1024L + (IsFileUpload(contentType) ? FileUploadLimitInMb * 1024L * 1024L : 0);
+
+    /// <summary>Whether a body of <paramref name="contentType"/> may carry files: <c>multipart/form-data</c> only, as in Azure.</summary>
+    public static bool IsFileUpload(string? contentType) =>
+        contentType is not null
+        && System.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
+        && string.Equals(mediaType.MediaType, "multipart/form-data", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>CRS rules that never run on this hop.</summary>
     public List<int> DisabledRuleIds { get; set; } = [];

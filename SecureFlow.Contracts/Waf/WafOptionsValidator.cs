@@ -17,6 +17,8 @@ public sealed partial class WafOptionsValidator : ServiceOptionsValidator<WafOpt
         failures.Require(options.AnomalyThreshold >= 1, $"The WAF anomaly threshold must be at least 1, not {options.AnomalyThreshold}.");
         failures.Require(options.RequestBodyLimitInKb is >= 8 and <= 2000,
             $"The WAF request body limit must be 8 to 2000 KB, not {options.RequestBodyLimitInKb}.");
+        failures.Require(options.FileUploadLimitInMb is >= 1 and <= 4000,
+            $"The WAF file upload limit must be 1 to 4000 MB, not {options.FileUploadLimitInMb}.");
         failures.Require(options.DisabledRuleIds.Concat(options.Exclusions.SelectMany(exclusion => exclusion.RuleIds)).All(id => id > 0),
             "WAF rule ids are positive numbers.");
         foreach (var exclusion in options.Exclusions)

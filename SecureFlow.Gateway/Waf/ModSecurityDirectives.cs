@@ -25,7 +25,7 @@ internal static partial class ModSecurityDirectives
         var directives = new StringBuilder();
         Line(directives, $"SecRuleEngine {(options.Mode == WafMode.Prevention ? "On" : "DetectionOnly")}");
         Line(directives, "SecRequestBodyAccess On");
-        Line(directives, $"SecRequestBodyLimit {options.RequestBodyLimitInKb * 1024}");
+        Line(directives, $"SecRequestBodyLimit {options.BodyLimitInBytes("multipart/form-data")}");
         Line(directives, $"SecRequestBodyNoFilesLimit {options.RequestBodyLimitInKb * 1024}");
         Line(directives, "SecRequestBodyLimitAction Reject");
         Line(directives, "SecResponseBodyAccess Off");
@@ -77,7 +77,9 @@ internal static partial class ModSecurityDirectives
     /// such a body: the CRS allows <c>application/cloudevents+json</c>, so an injection in one reached the backend. The
     /// media type is matched case-insensitively, with parameters (<c>charset</c>) and with the whitespace around the
     /// <c>/</c> that ASP.NET Core's parser accepts. A body the engine cannot parse (200002; not an empty one, which the XML
-    /// parser calls an error but which carries nothing), a multipart body that fails strict validation (200003, 200004),
+    /// parser calls an error but which carries nothing), a multipart body that fails strict validation (200003, 200004; a quoted boundary only when it is not
+    /// the plain RFC 2046 form, 200012: .NET's HttpClient quotes every boundary, and the recommended rule refused all its
+    /// uploads), a body larger than the limit with its files not counted (200011, 413 as Application Gateway answers),
     /// one with 1,000 arguments or more (200007) or a request with two Content-Type headers (200008, which the engine and
     /// a backend could each read differently) is refused (400) rather than forwarded uninspected. External XML entities stay unresolved, so the parser reads nothing but the body. In Detection mode
     /// these rules, like all, only log.
@@ -91,9 +93,12 @@ internal static partial class ModSecurityDirectives
         SecRule REQUEST_HEADERS:Content-Type "@rx ^[^/;\s]+\s*/\s*(?:[^/;\s]*\+)?json\s*(?:;|$)" "id:200001,phase:1,t:none,t:lowercase,pass,nolog,ctl:requestBodyProcessor=JSON"
         SecRule &REQUEST_HEADERS:Content-Type "@gt 1" "id:200008,phase:1,t:none,log,deny,status:400,msg:'More than one Content-Type header',severity:2"
         SecRule &ARGS "@ge 1000" "id:200007,phase:2,t:none,log,deny,status:400,msg:'Failed to fully parse request body due to large argument count',severity:2"
-        SecRule REQBODY_ERROR "!@eq 0" "id:200002,phase:2,t:none,log,deny,status:400,msg:'Failed to parse request body.',severity:2,chain"
+        SecRule REQBODY_ERROR_MSG "@streq Request body excluding files is bigger than the maximum expected." "id:200011,phase:2,t:none,log,deny,status:413,msg:'Request body, files not counted, larger than the limit',severity:2"
+        SecRule REQBODY_ERROR "!@eq 0" "id:200002,phase:2,t:none,log,deny,status:400,msg:'Failed to parse request body. %{REQBODY_ERROR_MSG}',severity:2,chain"
             SecRule REQUEST_BODY_LENGTH "!@eq 0" "t:none"
-        SecRule MULTIPART_STRICT_ERROR "!@eq 0" "id:200003,phase:2,t:none,log,deny,status:400,msg:'Multipart request body failed strict validation',severity:2"
+        SecRule MULTIPART_BOUNDARY_WHITESPACE|MULTIPART_DATA_BEFORE|MULTIPART_DATA_AFTER|MULTIPART_HEADER_FOLDING|MULTIPART_LF_LINE|MULTIPART_MISSING_SEMICOLON|MULTIPART_INVALID_QUOTING|MULTIPART_INVALID_PART|MULTIPART_INVALID_HEADER_FOLDING|MULTIPART_FILE_LIMIT_EXCEEDED "!@eq 0" "id:200003,phase:2,t:none,log,deny,status:400,msg:'Multipart request body failed strict validation: %{MATCHED_VAR_NAME}',severity:2"
+        SecRule MULTIPART_BOUNDARY_QUOTED "!@eq 0" "id:200012,phase:2,t:none,log,deny,status:400,msg:'Multipart boundary quoted other than as RFC 2046 allows',severity:2,chain"
+            SecRule REQUEST_HEADERS:Content-Type "!@rx (?i)^multipart/form-data\s*;\s*boundary=\"[0-9a-z'()+_,./:=?-]{1,70}\"\s*$" "t:none"
         SecRule MULTIPART_UNMATCHED_BOUNDARY "@eq 1" "id:200004,phase:2,t:none,log,deny,msg:'Multipart parser detected a possible unmatched boundary.'"
         # libmodsecurity 3.0.9 (Debian 12) sets no TX:MSC_ variable and ignores SecPcreMatchLimit: this rule never fires
         # there. From 3.0.10 the engine sets TX:MSC_PCRE_LIMITS_EXCEEDED when a regex hits PCRE2's match limit (the rule

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using SecureFlow.Gateway.Inspection;
 using SecureFlow.Gateway.Telemetry;
@@ -18,7 +19,10 @@ internal sealed partial class ModSecurityInspector(
 {
     private const int ChunkSize = 16 * 1024;
 
-    private readonly int _bodyLimit = options.Value.RequestBodyLimitInKb * 1024;
+    private readonly WafOptions _options = options.Value;
+
+    /// <summary>Bodies up to this size are held in memory while they are inspected; larger ones go to a temporary file.</summary>
+    private readonly int _inMemoryLimit = options.Value.RequestBodyLimitInKb * 1024;
 
     public async ValueTask<bool> InspectAsync(HttpContext context)
     {
@@ -34,10 +38,12 @@ internal sealed partial class ModSecurityInspector(
             return false;
         }
 
-        // Refused before reading: a body the engine cannot see whole must not reach the backend.
-        if (request.ContentLength > _bodyLimit)
+        // Refused before reading: a body the engine cannot see whole must not reach the backend. A file upload
+        // (multipart/form-data) may be larger by the upload limit; the engine still limits its other parts.
+        var bodyLimit = _options.BodyLimitInBytes(request.ContentType);
+        if (request.ContentLength > bodyLimit)
         {
-            return await RefuseBodyTooLargeAsync(context, traceId).ConfigureAwait(false);
+            return await RefuseBodyTooLargeAsync(context, bodyLimit, traceId).ConfigureAwait(false);
         }
 
         using var transaction = engine.BeginTransaction();
@@ -57,9 +63,9 @@ internal sealed partial class ModSecurityInspector(
         var status = transaction.Intervention();
         if (status is null && context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
         {
-            if (!await InspectBodyAsync(context, transaction).ConfigureAwait(false))
+            if (!await InspectBodyAsync(context, transaction, bodyLimit).ConfigureAwait(false))
             {
-                return await RefuseBodyTooLargeAsync(context, traceId).ConfigureAwait(false);
+                return await RefuseBodyTooLargeAsync(context, bodyLimit, traceId).ConfigureAwait(false);
             }
         }
 
@@ -77,26 +83,28 @@ internal sealed partial class ModSecurityInspector(
     }
 
     /// <summary>
-    /// Streams the body to the engine chunk by chunk and keeps it (at most the limit) for the proxy to forward.
-    /// Returns false when the body is larger than the limit.
+    /// Streams the body to the engine chunk by chunk and keeps it (at most <paramref name="bodyLimit"/>) for the proxy to
+    /// forward: in memory up to the in-memory limit, past it in a temporary file that is deleted with the request
+    /// (ASP.NET Core's <see cref="FileBufferingReadStream"/>). Returns false when the body is larger than the limit.
     /// </summary>
-    private async Task<bool> InspectBodyAsync(HttpContext context, ModSecurityTransaction transaction)
+    private async Task<bool> InspectBodyAsync(HttpContext context, ModSecurityTransaction transaction, long bodyLimit)
     {
         var request = context.Request;
-        var body = new MemoryStream(request.ContentLength is { } length ? (int)length : 0);
+        var body = new FileBufferingReadStream(request.Body, _inMemoryLimit, bufferLimit: null, AspNetCoreTempDirectory);
+        context.Response.RegisterForDisposeAsync(body);
         var chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
         try
         {
+            long length = 0;
             int read;
-            while ((read = await request.Body.ReadAsync(chunk.AsMemory(0, ChunkSize), context.RequestAborted).ConfigureAwait(false)) > 0)
+            while ((read = await body.ReadAsync(chunk.AsMemory(0, ChunkSize), context.RequestAborted).ConfigureAwait(false)) > 0)
             {
-                if (body.Length + read > _bodyLimit)
+                length += read;
+                if (length > bodyLimit)
                 {
-                    await body.DisposeAsync().ConfigureAwait(false);
                     return false;
                 }
 
-                body.Write(chunk, 0, read);
                 transaction.AppendRequestBody(chunk.AsSpan(0, read));
             }
         }
@@ -105,11 +113,13 @@ internal sealed partial class ModSecurityInspector(
             ArrayPool<byte>.Shared.Return(chunk);
         }
 
-        body.Position = 0;
+        body.Seek(0, SeekOrigin.Begin);
         request.Body = body;
-        context.Response.RegisterForDisposeAsync(body);
         return true;
     }
+
+    /// <summary>Where ASP.NET Core spools request bodies: <c>ASPNETCORE_TEMP</c>, else the system's temporary folder.</summary>
+    private static string AspNetCoreTempDirectory() => Environment.GetEnvironmentVariable("ASPNETCORE_TEMP") is { Length: > 0 } temp ? temp : Path.GetTempPath();
 
     private bool Pass(WafDetection detection, string traceId)
     {
@@ -137,12 +147,12 @@ internal sealed partial class ModSecurityInspector(
         return false;
     }
 
-    private async Task<bool> RefuseBodyTooLargeAsync(HttpContext context, string traceId)
+    private async Task<bool> RefuseBodyTooLargeAsync(HttpContext context, long bodyLimit, string traceId)
     {
         metrics.WafInspected(WafAction.BodyTooLarge, []);
-        LogBodyTooLarge(logger, _bodyLimit, traceId);
+        LogBodyTooLarge(logger, bodyLimit, traceId);
         Activity.Current?.SetTag("secureflow.waf.action", WafAction.BodyTooLarge.ToTagValue());
-        await WriteRefusalAsync(context, StatusCodes.Status413PayloadTooLarge, $"Request body larger than the {_bodyLimit} bytes the web application firewall inspects", traceId)
+        await WriteRefusalAsync(context, StatusCodes.Status413PayloadTooLarge, $"Request body larger than the {bodyLimit} bytes the web application firewall inspects", traceId)
             .ConfigureAwait(false);
         return false;
     }
@@ -181,5 +191,5 @@ internal sealed partial class ModSecurityInspector(
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Warning,
         Message = "WAF refused a request body larger than {Limit} bytes (413), trace {TraceId}")]
-    private static partial void LogBodyTooLarge(ILogger logger, int limit, string traceId);
+    private static partial void LogBodyTooLarge(ILogger logger, long limit, string traceId);
 }

@@ -58,7 +58,10 @@ internal static class ApplicationGatewayModule
                                 { "mode", app.Waf.Mode, "Prevention blocks what the rules match; Detection would only log it." },
                                 { "requestBodyCheck", true, "Bodies are inspected too, not just URLs and headers." },
                                 { "maxRequestBodySizeInKb", app.Waf.Policy.RequestBodyLimitInKb },
-                                { "fileUploadLimitInMb", 100 },
+                                { "requestBodyEnforcement", true, "A larger body is refused (413), as locally, not forwarded." },
+                                { "requestBodyInspectLimitInKB", app.Waf.Policy.RequestBodyLimitInKb, "Every byte of a body it accepts is inspected: none passes uninspected." },
+                                { "fileUploadLimitInMb", app.Waf.Policy.FileUploadLimitInMb },
+                                { "fileUploadEnforcement", true, "A larger upload is refused, as locally." },
                             }
                         },
                         { "managedRules", new BicepObject

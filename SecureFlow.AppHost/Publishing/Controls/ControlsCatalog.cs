@@ -94,9 +94,18 @@ internal static class ControlsCatalog
             string.Create(CultureInfo.InvariantCulture, $"Request bodies inspected up to {waf.RequestBodyLimitInKb} KB at `{edge.Name}`, larger ones refused (413)"),
             $"`{edge.Name}.WithWaf(...)`",
             "`ModSecurityInspector`: never forwards what it has not inspected",
-            "`infra/appgateway.bicep`: `maxRequestBodySizeInKb`, `requestBodyEnforcement`",
-            ["ModSecurityInspectorTests.BodyLargerThanTheInspectionLimitGets413AndNeverReachesTheBackend", "WafTests.BodyLargerThanTheWafInspectsGets413"],
-            ["PublishedModelTests.WafPolicyIsTheOneTheModelGivesTheEdge"]));
+            "`infra/appgateway.bicep`: `maxRequestBodySizeInKb`, `requestBodyInspectLimitInKB` (the same: nothing accepted goes uninspected), `requestBodyEnforcement`",
+            ["ModSecurityInspectorTests.BodyLargerThanTheInspectionLimitGets413AndNeverReachesTheBackend", "WafTests.BodyLargerThanTheWafInspectsGets413",
+                "FileUploadTests.AFormFieldLargerThanTheRequestBodyLimitIsRefusedEvenInAFileUpload"],
+            ["PublishedModelTests.WafPolicyIsTheOneTheModelGivesTheEdge", "WafLimitsTests.ApplicationGatewayEnforcesAndInspectsTheModelsBodyAndFileUploadLimits"]));
+        controls.Add(new(
+            string.Create(CultureInfo.InvariantCulture, $"File uploads (`multipart/form-data`) inspected up to {waf.FileUploadLimitInMb} MB at `{edge.Name}`, larger ones refused (413)"),
+            $"`{edge.Name}.WithWaf(... FileUploadLimitInMb ...)`",
+            string.Create(CultureInfo.InvariantCulture, $"`ModSecurityInspector`: the whole upload goes through the engine; past {waf.RequestBodyLimitInKb} KB the copy it forwards is spooled to a temporary file (ASP.NET Core's `FileBufferingReadStream`), deleted with the request. The engine (libmodsecurity 3) keeps its own copy in memory"),
+            "`infra/appgateway.bicep`: `fileUploadLimitInMb`, `fileUploadEnforcement`",
+            ["FileUploadTests.ATenMegabyteUploadIsInspectedAndForwardedIntactFromATemporaryFile", "FileUploadTests.AnUploadLargerThanTheFileUploadLimitGets413AndNeverReachesTheBackend",
+                "FileUploadTests.AnAttackInALargeUploadsFormFieldIsStillBlocked"],
+            ["WafLimitsTests.ApplicationGatewayEnforcesAndInspectsTheModelsBodyAndFileUploadLimits"]));
         controls.AddRange(waf.DisabledRuleIds.Select(rule => new Control(
             string.Create(CultureInfo.InvariantCulture, $"WAF rule {rule} never runs at `{edge.Name}`"),
             $"`{edge.Name}.WithWaf(... DisabledRuleIds ...)`",
