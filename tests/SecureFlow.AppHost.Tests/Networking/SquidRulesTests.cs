@@ -63,6 +63,8 @@ public sealed class SquidRulesTests : IAsyncLifetime
     [InlineData("contoso.com.evil.net")]
     [InlineData("127.0.0.1")]
     [InlineData("example.org")]
+    [InlineData("api.example.org:8443")]
+    [InlineData("api.example.org:22")]
     public async Task NameOutsideTheRulesIsDeniedOverHttps(string host)
     {
         var status = await TunnelStatusAsync(_workloadPort, host);
@@ -101,6 +103,21 @@ public sealed class SquidRulesTests : IAsyncLifetime
         Assert.True(IsDenial(response));
         Assert.Contains("Egress denied: ingress may not reach files.fabrikam.com", body, StringComparison.Ordinal);
         Assert.Contains("to files.fabrikam.com:80. Action: Deny. Rule Collection: ingress-egress.", line, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/squid-internal-mgr/info")]
+    [InlineData("/squid-internal-mgr/menu")]
+    public async Task TheFirewallsOwnManagerAnswersNoService(string path)
+    {
+        using var direct = new HttpClient { Timeout = Timeout };
+        using var proxied = Client(_workloadPort);
+
+        using var asOrigin = await direct.GetAsync(new Uri($"http://127.0.0.1:{_workloadPort}{path}"), TestContext.Current.CancellationToken);
+        using var throughIt = await proxied.GetAsync(new Uri($"http://127.0.0.1:{_workloadPort}{path}"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Forbidden, asOrigin.StatusCode);
+        Assert.True(IsDenial(throughIt));
     }
 
     public async ValueTask DisposeAsync()
