@@ -109,6 +109,9 @@ public sealed class EgressFirewallTests(EgressFirewallTests.StandInApp fixture) 
         Assert.Contains($"HTTPS request from workload (127.0.0.1:", line, StringComparison.Ordinal);
         Assert.Contains($"Action: Deny. Rule Collection: workload-egress. Reason: {denied}:443 is not on workload's allow-list (WithEgressTo).", line, StringComparison.Ordinal);
         Assert.True(meter.Count >= 1, $"secureflow.egress.denied_requests counted {meter.Count} denials of {denied}.");
+        await app.App.Services.GetRequiredService<ResourceNotificationService>()
+            .WaitForResourceAsync("firewall", update => update.Snapshot.Properties.Any(property => property.Name == EgressFirewallResourceExtensions.DeniedRequestsProperty && property.Value is >= 1L), TestContext.Current.CancellationToken)
+            .WaitAsync(SecureFlowApp.RequestTimeout, TestContext.Current.CancellationToken);
         Assert.Equal(403, status);
         Assert.Contains($"Egress denied: workload may not reach {denied}", answer, StringComparison.Ordinal);
         Assert.DoesNotContain(denied, dns.Names);
