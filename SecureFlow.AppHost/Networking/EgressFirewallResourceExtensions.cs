@@ -117,7 +117,16 @@ public static partial class EgressFirewallResourceExtensions
             })
             : Task.CompletedTask);
         receiver.Start();
-        services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped.Register(() => receiver.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10)));
+        services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped.Register(() =>
+        {
+            receiver.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10));
+
+            // Squid read its configuration when it started; nothing of this run's is kept.
+            if (Directory.Exists(firewall.WorkingDirectory))
+            {
+                Directory.Delete(firewall.WorkingDirectory, recursive: true);
+            }
+        });
 
         await SquidConfiguration.WriteAsync(firewall.WorkingDirectory, firewall.Sources, receiver.Port, firewall.HostsEntries, cancellationToken).ConfigureAwait(false);
     }
