@@ -57,8 +57,9 @@ internal static class EgressReport
 
             ## What each pod needs beside the firewall
 
-            These never pass the firewall (locally `NO_PROXY={EgressFirewallResourceExtensions.InModelDestinations}`: the model's
-            own services).
+            The vault's private endpoint and DNS never pass the firewall (locally `NO_PROXY={EgressFirewallResourceExtensions.InModelDestinations}`:
+            the model's own services); the Entra ID token endpoint does, through `aks-required`. A gateway reads its
+            certificates through the Secrets Store CSI mount, whose driver reaches the vault from the node.
 
             | pod | DNS | Key Vault private endpoint | Entra ID token endpoint | through the firewall |
             | --- | --- | --- | --- | --- |
@@ -66,7 +67,8 @@ internal static class EgressReport
             """);
         foreach (var pod in app.Pods)
         {
-            var readsVault = app.RoleAssignments.Any(assignment => assignment.Principal == pod.Name);
+            // A gateway's certificates come through the CSI mount: the driver on the node reaches the vault, not the pod.
+            var readsVault = pod is not GatewayResource && app.RoleAssignments.Any(assignment => assignment.Principal == pod.Name);
             var egress = PublishedApp.EgressOf(pod);
             text.Append(CultureInfo.InvariantCulture,
                 $"| `{pod.Name}` | `{NetworkLayout.DnsServiceAddress}` 53 | {(readsVault ? $"`{NetworkLayout.PrivateEndpointsSubnet}` 443" : "—")} | {(readsVault ? "`login.microsoftonline.com` 443 (workload identity; `aks-required`)" : "—")} | {(egress.Count == 0 ? "nothing" : string.Join(", ", egress.Select(destination => $"`{destination}`")))} |\n");
