@@ -10,6 +10,9 @@ var edgeCert = vault.AddCertificate("edge-tls", PublicHost);
 var ingressCert = vault.AddCertificate("ingress-tls", "*.aks-ingress.secureflow.localhost");
 var apiKey = vault.AddSecret("workload-api-key", builder.AddParameter("workload-api-key-value", new GenerateParameterDefault { MinLength = 32 }, secret: true));
 
+// Egress (Azure Firewall): every service's HTTP(S) leaves through the firewall, which allows each its WithEgressTo only.
+builder.AddEgressFirewall("firewall");
+
 // The workload reads its own secret, with its own identity, and nothing else in the vault.
 var workload = builder.AddProject<Projects.SecureFlow_Workload>("workload")
     .WithKeyVaultAccess(vault, KeyVaultRole.SecretsUser, apiKey)

@@ -4,6 +4,7 @@ using SecureFlow.Workload.Apis;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.Services.AddEgressCall();
 if (builder.Configuration.HasKeyVault())
 {
     builder.AddKeyVaultClients();
@@ -14,5 +15,6 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapFlowApi();
 app.MapSecretApi();
+app.MapEgressApi();
 
 app.Run();

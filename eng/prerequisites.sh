@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   openssl sslscan                                     # TLS judges
   libmodsecurity3 modsecurity-crs                     # the edge's WAF: ModSecurity v3 and the OWASP CRS 3.3
+  squid                                               # the local egress firewall (Azure Firewall's stand-in)
   python3-yaml nginx libnginx-mod-http-modsecurity    # WAF parity test: CRS corpus replay and the reference WAF
 )
 
@@ -27,6 +28,12 @@ if ((${#missing[@]})); then
   echo "Installing ${missing[*]} ..."
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+  # The AppHost runs its own Squid per run, on loopback ports from the model: the system proxy the package starts
+  # (port 3128, Debian's default rules) is not wanted.
+  if [[ " ${missing[*]} " == *" squid "* ]] && command -v systemctl >/dev/null && systemctl is-enabled --quiet squid 2>/dev/null; then
+    $sudo systemctl disable --now squid >/dev/null 2>&1 || echo "Stop the system's squid service if you do not use it: systemctl disable --now squid" >&2
+  fi
 fi
 
 if ! dotnet dev-certs https --check >/dev/null 2>&1; then

@@ -40,7 +40,7 @@ resource firewallPolicy 'Microsoft.Network/firewallPolicies@2024-05-01' = {
   }
 }
 
-// Egress allow-list: the model's hosts and AKS's required endpoints, over TLS only; the firewall denies the rest.
+// Egress allow-list: AKS's required endpoints and each service's hosts; the firewall denies the rest.
 resource egressRules 'Microsoft.Network/firewallPolicies/ruleCollectionGroups@2024-05-01' = {
   parent: firewallPolicy
   name: 'egress'
@@ -49,7 +49,7 @@ resource egressRules 'Microsoft.Network/firewallPolicies/ruleCollectionGroups@20
     ruleCollections: [
       {
         ruleCollectionType: 'FirewallPolicyFilterRuleCollection'
-        name: 'allow-list'
+        name: 'aks-required'
         priority: 100
         action: {
           type: 'Allow'
@@ -57,7 +57,7 @@ resource egressRules 'Microsoft.Network/firewallPolicies/ruleCollectionGroups@20
         rules: [
           {
             ruleType: 'ApplicationRule'
-            name: 'aks-required'
+            name: 'aks-fqdn-tag'
             description: 'What the cluster itself needs to run (node images, the API server, updates).'
             sourceAddresses: [
               '10.240.0.0/22'
@@ -74,8 +74,43 @@ resource egressRules 'Microsoft.Network/firewallPolicies/ruleCollectionGroups@20
           }
           {
             ruleType: 'ApplicationRule'
-            name: 'workload-egress'
-            description: 'The hosts workload may call (the model\'s WithEgressTo).'
+            name: 'aks-required-fqdns'
+            description: 'AKS\'s documented required names, allowed by name too: the FQDN tag has lagged them (MCR data endpoints, mspnp/aks-baseline#457).'
+            sourceAddresses: [
+              '10.240.0.0/22'
+            ]
+            protocols: [
+              {
+                protocolType: 'Https'
+                port: 443
+              }
+            ]
+            targetFqdns: [
+              'mcr.microsoft.com'
+              '*.data.mcr.microsoft.com'
+              'mcr-0001.mcr-msedge.net'
+              'mcrprod.azurecr.io'
+              split(environment().resourceManager, '/')[2]
+              split(environment().authentication.loginEndpoint, '/')[2]
+              'packages.microsoft.com'
+              'packages.aks.azure.com'
+              'acs-mirror.azureedge.net'
+            ]
+          }
+        ]
+      }
+      {
+        ruleCollectionType: 'FirewallPolicyFilterRuleCollection'
+        name: 'workload-egress'
+        priority: 200
+        action: {
+          type: 'Allow'
+        }
+        rules: [
+          {
+            ruleType: 'ApplicationRule'
+            name: 'workload-https'
+            description: 'The hosts workload may call over HTTPS (the model\'s WithEgressTo).'
             sourceAddresses: [
               '10.240.0.0/22'
             ]

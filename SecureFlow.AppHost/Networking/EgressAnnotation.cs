@@ -1,10 +1,13 @@
+using SecureFlow.Contracts.Egress;
+
 namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>
-/// The hosts a service may call outside the cluster. In Azure they become the firewall's application rules (all
-/// other egress is denied); a service without this annotation gets no egress beyond DNS.
+/// The destinations a service may reach outside the cluster. In Azure they become the firewall's application rules,
+/// locally the egress firewall's (all other egress is denied); a service without this annotation gets no egress beyond
+/// DNS and the model's own services.
 /// </summary>
-public sealed class EgressAnnotation(IReadOnlyList<string> hosts) : IResourceAnnotation
+public sealed class EgressAnnotation(IReadOnlyList<EgressDestination> destinations) : IResourceAnnotation
 {
-    public IReadOnlyList<string> Hosts { get; } = hosts;
+    public IReadOnlyList<EgressDestination> Destinations { get; } = destinations;
 }

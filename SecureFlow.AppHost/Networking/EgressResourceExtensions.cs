@@ -1,14 +1,18 @@
-using System.Globalization;
+using SecureFlow.AppHost.Configuration;
+using SecureFlow.Contracts;
+using SecureFlow.Contracts.Egress;
 
 namespace Aspire.Hosting;
 
 public static class EgressResourceExtensions
 {
     /// <summary>
-    /// Allows the service to call <paramref name="hosts"/> (host names, for HTTPS on port 443) outside the cluster:
-    /// the egress allow-list Azure Firewall enforces. Anything else the service tries to reach is denied.
+    /// Allows the service to reach <paramref name="hosts"/> outside the cluster: host names (<c>api.contoso.com</c>) or
+    /// their subdomains (<c>*.contoso.com</c>), over HTTPS on 443, or over HTTP on 80 with <c>:80</c>. This is the
+    /// egress allow-list Azure Firewall enforces in Azure and the local egress firewall (<c>AddEgressFirewall</c>) in
+    /// run mode; anything else the service tries to reach is denied.
     /// <code>
-    /// builder.AddProject&lt;Projects.SecureFlow_Workload&gt;("workload").WithEgressTo("api.example.org");
+    /// builder.AddProject&lt;Projects.SecureFlow_Workload&gt;("workload").WithEgressTo("api.example.org", "*.blob.core.windows.net");
     /// </code>
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithEgressTo(this IResourceBuilder<ProjectResource> builder, params string[] hosts)
@@ -20,20 +24,21 @@ public static class EgressResourceExtensions
             throw new ArgumentException($"'{builder.Resource.Name}': name at least one host to allow egress to.", nameof(hosts));
         }
 
-        foreach (var host in hosts)
+        var added = hosts.Select(host => EgressDestination.TryParse(host, out var destination, out var error)
+            ? destination
+            : throw new ArgumentException($"'{builder.Resource.Name}': {error}", nameof(hosts)));
+        var existing = builder.Resource.Annotations.OfType<EgressAnnotation>().SelectMany(annotation => annotation.Destinations).ToList();
+        var first = existing.Count == 0;
+        builder.WithAnnotation(new EgressAnnotation([.. existing.Concat(added).Distinct()]), ResourceAnnotationMutationBehavior.Replace);
+        if (first)
         {
-            // A firewall rule is a host name: a URL, a port, a wildcard or an address would not mean what it says.
-            if (string.IsNullOrWhiteSpace(host) || Uri.CheckHostName(host) != UriHostNameType.Dns || !host.Contains('.', StringComparison.Ordinal))
+            // The service learns what it may call from the same list the firewalls enforce.
+            builder.WithEnvironment(context => ServiceConfiguration.Write(context.EnvironmentVariables, new EgressOptionsValidator().ThrowIfInvalid(new EgressOptions
             {
-                throw new ArgumentException(
-                    string.Create(CultureInfo.InvariantCulture, $"'{builder.Resource.Name}': egress host '{host}' is not a DNS host name such as 'api.example.org' (no scheme, port, path or wildcard)."),
-                    nameof(hosts));
-            }
+                Destinations = [.. builder.Resource.Annotations.OfType<EgressAnnotation>().SelectMany(annotation => annotation.Destinations).Select(destination => destination.ToString())],
+            })));
         }
 
-        var allowed = builder.Resource.Annotations.OfType<EgressAnnotation>().SelectMany(annotation => annotation.Hosts);
-        return builder.WithAnnotation(
-            new EgressAnnotation([.. allowed.Concat(hosts.Select(host => host.ToLowerInvariant())).Distinct(StringComparer.Ordinal)]),
-            ResourceAnnotationMutationBehavior.Replace);
+        return builder;
     }
 }

@@ -1,6 +1,7 @@
 using SecureFlow.AppHost.Publishing.Azd;
 using SecureFlow.AppHost.Publishing.Bicep;
 using SecureFlow.AppHost.Publishing.Controls;
+using SecureFlow.AppHost.Publishing.Egress;
 using SecureFlow.AppHost.Publishing.Kubernetes;
 
 namespace SecureFlow.AppHost.Publishing;
@@ -37,6 +38,7 @@ internal static class AzdArtifacts
             .. KubernetesManifests.Build(app),
             (AzureYaml.Path, AzureYaml.Build(app, ProjectName)),
             (ControlsCatalog.Path, ControlsCatalog.Render(app)),
+            (EgressReport.Path, EgressReport.Render(app)),
         ];
     }
 

@@ -1,3 +1,5 @@
+using SecureFlow.Contracts.Egress;
+
 namespace SecureFlow.AppHost.Publishing;
 
 /// <summary>
@@ -25,11 +27,9 @@ internal sealed record PublishedApp(
     /// <summary>What the pods run: the ingress, then the services it routes to.</summary>
     public IReadOnlyList<ProjectResource> Pods => [Ingress, .. Services];
 
-    /// <summary>Every host a pod may reach outside the cluster, in model order.</summary>
-    public IReadOnlyList<string> EgressHosts => [.. Pods.SelectMany(EgressOf).Distinct(StringComparer.Ordinal)];
-
-    public static IReadOnlyList<string> EgressOf(IResource resource) =>
-        [.. resource.Annotations.OfType<EgressAnnotation>().SelectMany(annotation => annotation.Hosts)];
+    /// <summary>The destinations <paramref name="resource"/> may reach outside the cluster (<c>WithEgressTo</c>), in model order.</summary>
+    public static IReadOnlyList<EgressDestination> EgressOf(IResource resource) =>
+        [.. resource.Annotations.OfType<EgressAnnotation>().SelectMany(annotation => annotation.Destinations)];
 
     public static PublishedApp From(IEnumerable<IResource> resources)
     {

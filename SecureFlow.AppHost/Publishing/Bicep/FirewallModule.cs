@@ -1,3 +1,5 @@
+using SecureFlow.AppHost.Networking;
+using SecureFlow.Contracts.Egress;
 using static SecureFlow.AppHost.Publishing.Bicep.BicepSyntax;
 
 namespace SecureFlow.AppHost.Publishing.Bicep;
@@ -9,9 +11,6 @@ namespace SecureFlow.AppHost.Publishing.Bicep;
 internal static class FirewallModule
 {
     public const string Path = "infra/firewall.bicep";
-
-    /// <summary>The FQDN tag that covers the endpoints an AKS cluster must reach (its API, images, updates).</summary>
-    public const string AksFqdnTag = "AzureKubernetesService";
 
     public static BicepFile Build(PublishedApp app)
     {
@@ -40,32 +39,34 @@ internal static class FirewallModule
                 },
             });
 
-        BicepObject[] rules =
+        // One rule collection per source, as the model states them. With Azure CNI overlay, pods leave the cluster with
+        // their node's address: every collection's source is the node subnet, and which pod may use the path to the
+        // firewall at all is the NetworkPolicies' part.
+        BicepObject[] collections =
         [
-            ApplicationRule("aks-required", "fqdnTags", [AksFqdnTag], "What the cluster itself needs to run (node images, the API server, updates)."),
-            .. app.Pods.Where(pod => PublishedApp.EgressOf(pod).Count > 0).Select(pod =>
-                ApplicationRule($"{pod.Name}-egress", "targetFqdns", PublishedApp.EgressOf(pod), $"The hosts {pod.Name} may call (the model's WithEgressTo).")),
+            RuleCollection("aks-required", 100,
+            [
+                ApplicationRule("aks-fqdn-tag", "fqdnTags", [AksRequiredEgress.FqdnTag], EgressDestination.HttpsPort,
+                    "What the cluster itself needs to run (node images, the API server, updates)."),
+                ApplicationRule("aks-required-fqdns", "targetFqdns", [.. AksRequiredEgress.Destinations.Select(required => CloudHost(required.Destination.Host))], EgressDestination.HttpsPort,
+                    "AKS's documented required names, allowed by name too: the FQDN tag has lagged them (MCR data endpoints, mspnp/aks-baseline#457)."),
+            ]),
+            .. app.Pods.Where(pod => PublishedApp.EgressOf(pod).Count > 0).Select((pod, index) => RuleCollection($"{pod.Name}-egress", 200 + index,
+            [
+                .. PublishedApp.EgressOf(pod).GroupBy(destination => destination.Port).Select(group => ApplicationRule(
+                    $"{pod.Name}-{group.First().Protocol.ToLowerInvariant()}", "targetFqdns", [.. group.Select(destination => (object)destination.Host)], group.Key,
+                    $"The hosts {pod.Name} may call over {group.First().Protocol.ToUpperInvariant()} (the model's WithEgressTo).")),
+            ])),
         ];
         file.Resource("egressRules", "Microsoft.Network/firewallPolicies/ruleCollectionGroups@2024-05-01",
-            "Egress allow-list: the model's hosts and AKS's required endpoints, over TLS only; the firewall denies the rest.", new BicepObject
+            "Egress allow-list: AKS's required endpoints and each service's hosts; the firewall denies the rest.", new BicepObject
             {
                 { "parent", policy },
                 { "name", "egress" },
                 { "properties", new BicepObject
                     {
                         { "priority", 200 },
-                        { "ruleCollections", new[]
-                            {
-                                new BicepObject
-                                {
-                                    { "ruleCollectionType", "FirewallPolicyFilterRuleCollection" },
-                                    { "name", "allow-list" },
-                                    { "priority", 100 },
-                                    { "action", new BicepObject { { "type", "Allow" } } },
-                                    { "rules", rules },
-                                },
-                            }
-                        },
+                        { "ruleCollections", collections },
                     }
                 },
             });
@@ -100,13 +101,33 @@ internal static class FirewallModule
         return file;
     }
 
-    private static BicepObject ApplicationRule(string name, string targets, IReadOnlyList<string> values, string why) => new()
+    private static BicepObject RuleCollection(string name, int priority, BicepObject[] rules) => new()
+    {
+        { "ruleCollectionType", "FirewallPolicyFilterRuleCollection" },
+        { "name", name },
+        { "priority", priority },
+        { "action", new BicepObject { { "type", "Allow" } } },
+        { "rules", rules },
+    };
+
+    /// <summary>
+    /// A name that differs between Azure clouds comes from <c>environment()</c>, as Bicep's linter asks
+    /// (no-hardcoded-env-urls): the host of its URL there; the others are the same in every cloud this app targets.
+    /// </summary>
+    private static object CloudHost(string host) => host switch
+    {
+        "management.azure.com" => Expr("split(environment().resourceManager, '/')[2]"),
+        "login.microsoftonline.com" => Expr("split(environment().authentication.loginEndpoint, '/')[2]"),
+        _ => host,
+    };
+
+    private static BicepObject ApplicationRule(string name, string targets, IReadOnlyList<object> values, int port, string why) => new()
     {
         { "ruleType", "ApplicationRule" },
         { "name", name },
         { "description", why },
         { "sourceAddresses", new[] { NetworkLayout.ClusterNodesSubnet } },
-        { "protocols", new[] { new BicepObject { { "protocolType", "Https" }, { "port", 443 } } } },
+        { "protocols", new[] { new BicepObject { { "protocolType", port == EgressDestination.HttpPort ? "Http" : "Https" }, { "port", port } } } },
         { targets, values },
     };
 }

@@ -142,13 +142,27 @@ internal static class ControlsCatalog
             "`infra/keyvault.bicep`: role assignment scoped to that one secret",
             ["VaultAccessTests.EachServiceReadsExactlyWhatTheModelGrantsIt"],
             ["PublishedModelTests.KeyVaultGrantsAreTheModelsWithKeyVaultAccess", "PublishedModelTests.KeyVaultGrantsFollowTheCertificatesEachGatewayServes"])));
-        controls.AddRange(app.Pods.SelectMany(pod => PublishedApp.EgressOf(pod).Select(host => new Control(
-            $"Egress `{host}` (HTTPS) from `{pod.Name}`; all other egress denied",
-            $"`{pod.Name}.WithEgressTo(\"{host}\")`",
-            $"{NotEnforcedPrefix} locally every service can reach any host until the local egress firewall exists (the egress issue).",
-            "`infra/firewall.bicep`: application rule for the pod subnet; UDR sends all egress to Azure Firewall",
-            [],
+        controls.AddRange(app.Pods.SelectMany(pod => PublishedApp.EgressOf(pod).Select(destination => new Control(
+            $"Egress `{destination.Host}` ({destination.Protocol.ToUpperInvariant()}) from `{pod.Name}`; all other egress denied",
+            $"`{pod.Name}.WithEgressTo(\"{destination}\")`",
+            $"the egress firewall (`AddEgressFirewall`, Squid): `{pod.Name}`'s own proxy port allows it; anything else gets 403 naming the service and the host",
+            $"`infra/firewall.bicep`: application rule collection `{pod.Name}-egress` (source: the node subnet, pods leave with their node's address); UDR sends all egress to Azure Firewall",
+            ["EgressFirewallTests.WorkloadReachesItsAllowedHostThroughTheFirewall", "EgressFirewallTests.WorkloadCallToAHostOffItsAllowListIsDeniedWithTheReasonLoggedAndCounted"],
             ["ArmTemplateTests.FirewallAllowsTheModelsEgressHostsAndAksRequirementsOnly"]))));
+        controls.Add(new(
+            "No egress beyond the model's own services for a service without `WithEgressTo`",
+            "every project of the model (`AddEgressFirewall`)",
+            "the egress firewall: the service's proxy port denies every destination",
+            $"{NotEnforcedPrefix} Azure Firewall sees every pod as its node's address; the NetworkPolicies decide which pods may reach the firewall at all.",
+            ["EgressFirewallTests.EveryServiceWithoutEgressReachesNothingOutsideTheModel"],
+            []));
+        controls.Add(new(
+            "AKS's required endpoints reachable from the cluster",
+            "`FirewallModule` (`AksRequiredEgress`: the `AzureKubernetesService` FQDN tag and the documented names)",
+            $"{NotEnforcedPrefix} locally there are no nodes: no service is allowed these names.",
+            "`infra/firewall.bicep`: rule collection `aks-required`",
+            [],
+            ["FirewallRulesTests.FirewallAllowsAksRequiredNamesByTagAndByName"]));
         controls.Add(new(
             "Health endpoints only on the management port, never on a traffic listener",
             "`AddApplicationGateway`, `AddIngressController`, `AddKeyVault` (management endpoint)",

@@ -23,7 +23,7 @@ public sealed class SecureFlowApp : IAsyncDisposable
     private SecureFlowApp(DistributedApplication app, int edgePort, int ingressPort, X509Certificate2 root, DirectoryInfo vaultData)
     {
         App = app;
-        Logs = new ResourceLogs(app, "vault", "edge", "ingress", "workload");
+        Logs = new ResourceLogs(app, "vault", "edge", "ingress", "workload", "firewall");
         VaultData = vaultData;
         EdgePort = edgePort;
         IngressPort = ingressPort;
@@ -45,13 +45,15 @@ public sealed class SecureFlowApp : IAsyncDisposable
     public X509Certificate2 Root { get; }
 
     /// <param name="edgeHealthy">False for an app whose edge is meant to be unhealthy: then it waits for the ingress to be healthy and the edge to run.</param>
-    public static async Task<SecureFlowApp> StartAsync(Action<IDistributedApplicationTestingBuilder>? customize = null, bool edgeHealthy = true)
+    /// <param name="configuration">More of the AppHost's configuration, as <c>key=value</c> arguments (read while the model is built).</param>
+    public static async Task<SecureFlowApp> StartAsync(
+        Action<IDistributedApplicationTestingBuilder>? customize = null, bool edgeHealthy = true, IEnumerable<string>? configuration = null)
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
         var vaultData = Directory.CreateTempSubdirectory("secureflow-e2e-vault-");
         var builder = await DistributedApplicationTestingBuilder
             .CreateAsync<Projects.SecureFlow_AppHost>(
-                ["DcpPublisher:WaitForResourceCleanup=false", $"{KeyVaultResourceExtensions.DataDirectoryKey}={vaultData.FullName}"], timeout.Token)
+                ["DcpPublisher:WaitForResourceCleanup=false", $"{KeyVaultResourceExtensions.DataDirectoryKey}={vaultData.FullName}", .. configuration ?? []], timeout.Token)
             .WaitAsync(StartTimeout);
 
         var edgePort = FreePort();

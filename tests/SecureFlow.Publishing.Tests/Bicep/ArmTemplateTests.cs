@@ -188,13 +188,17 @@ public sealed class ArmTemplateTests
     {
         var template = await TemplateAsync("infra/firewall.bicep");
         var group = Resource(template, "Microsoft.Network/firewallPolicies/ruleCollectionGroups")["properties"]!;
-        var collection = Assert.Single(group["ruleCollections"]!.AsArray())!;
-        var rules = collection["rules"]!.AsArray();
+        var collections = group["ruleCollections"]!.AsArray().Select(collection => collection!).ToList();
+        var workload = Assert.Single(collections, collection => (string?)collection["name"] == "workload-egress");
+        var rule = Assert.Single(workload["rules"]!.AsArray())!;
 
-        Assert.Equal("Allow", (string?)collection["action"]!["type"]);
-        Assert.Equal(["AzureKubernetesService"], rules.SelectMany(rule => Strings(rule!["fqdnTags"])));
-        Assert.Equal(["api.example.org"], rules.SelectMany(rule => Strings(rule!["targetFqdns"])));
-        Assert.All(rules, rule => Assert.Equal("Https", (string?)Assert.Single(rule!["protocols"]!.AsArray())!["protocolType"]));
+        Assert.Equal(["aks-required", "workload-egress"], collections.Select(collection => (string?)collection["name"]));
+        Assert.All(collections, collection => Assert.Equal("Allow", (string?)collection["action"]!["type"]));
+        Assert.All(collections, collection => Assert.Equal("FirewallPolicyFilterRuleCollection", (string?)collection["ruleCollectionType"]));
+        Assert.Equal(["api.example.org"], Strings(rule["targetFqdns"]));
+        Assert.Equal("Https", (string?)Assert.Single(rule["protocols"]!.AsArray())!["protocolType"]);
+        Assert.Equal(443, (int)Assert.Single(rule["protocols"]!.AsArray())!["port"]!);
+        Assert.Equal(["10.240.0.0/22"], Strings(rule["sourceAddresses"]));
         Assert.Equal("Deny", (string?)Resource(template, "Microsoft.Network/firewallPolicies")["properties"]!["threatIntelMode"]);
     }
 
