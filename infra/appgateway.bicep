@@ -102,6 +102,8 @@ resource appGateway 'Microsoft.Network/applicationGateways@2024-05-01' = {
     firewallPolicy: {
       id: wafPolicy.id
     }
+    // The model's listener protocols: what the local edge speaks to clients, Azure speaks too.
+    enableHttp2: true
     sslPolicy: {
       policyType: 'CustomV2'
       // No TLS 1.0/1.1: protocol downgrade attacks.

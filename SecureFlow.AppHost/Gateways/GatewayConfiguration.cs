@@ -34,6 +34,7 @@ internal static class GatewayConfiguration
             TrustUpstreamHops = gateway.TrustsUpstreamHops,
             ClientIdentityHeaders = gateway.TrustsUpstreamHops ? [] : [.. ClientIdentityHeaders.All],
         };
+        options.Https.Http2 = gateway.Http2;
 
         foreach (var certificate in gateway.Certificates)
         {

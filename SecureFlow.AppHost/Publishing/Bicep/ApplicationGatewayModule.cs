@@ -93,6 +93,7 @@ internal static class ApplicationGatewayModule
                         { "sku", new BicepObject { { "name", "WAF_v2" }, { "tier", "WAF_v2" } } },
                         { "autoscaleConfiguration", new BicepObject { { "minCapacity", 0 }, { "maxCapacity", 10 } } },
                         { "firewallPolicy", new BicepObject { { "id", Expr($"{waf}.id") } } },
+                        { "enableHttp2", edge.Http2, "The model's listener protocols: what the local edge speaks to clients, Azure speaks too." },
                         { "sslPolicy", new BicepObject
                             {
                                 { "policyType", "CustomV2" },

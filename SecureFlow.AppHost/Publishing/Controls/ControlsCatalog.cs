@@ -67,6 +67,13 @@ internal static class ControlsCatalog
             ["ChainTests.EdgeSendsHstsOnItsResponses"],
             ["ArmTemplateTests.EdgeDropsWhatAClientClaimsAboutItselfAndSendsHsts"]));
         controls.Add(new(
+            $"`{edge.Name}` speaks {(edge.Http2 ? "HTTP/2 and HTTP/1.1" : "HTTP/1.1 only")} to clients",
+            $"`{edge.Name}.WithHttp2(...)` (default on)",
+            "Kestrel's listener protocols and the ALPN list (`ListenerHandshake`)",
+            "`infra/appgateway.bicep`: `enableHttp2`",
+            ["ListenerProtocolTests.ClientOfferingHttp2GetsHttp2ByDefault", "ListenerProtocolTests.ClientOfferingHttp2GetsHttp11WhenTheModelTurnsHttp2Off"],
+            ["EdgeProtocolTests.ApplicationGatewaySpeaksHttp2AsTheLocalEdgeDoes", "EdgeProtocolTests.AnEdgeWithoutHttp2PublishesAnApplicationGatewayWithoutIt"]));
+        controls.Add(new(
             $"Client identity headers dropped at `{edge.Name}`: {string.Join(", ", ClientIdentityHeaders.All.Select(header => $"`{header}`"))}",
             "`ClientIdentityHeaders.All` (the edge does not trust its upstream)",
             "`HopRecordTransformProvider` removes them before it sets `X-Forwarded-*` and the hop record",
