@@ -67,7 +67,7 @@ internal static class ApplicationGatewayModule
                                     {
                                         { "ruleSetType", set.Type },
                                         { "ruleSetVersion", set.Version },
-                                        { "ruleGroupOverrides", set == WafSettings.DefaultRuleSet ? DisabledRules(app.Waf.Policy) : [] },
+                                        { "ruleGroupOverrides", set == WafSettings.DefaultRuleSet ? DisabledRules(app.Waf) : [] },
                                     })
                                 },
                                 { "exclusions", app.Waf.Policy.Exclusions.Select(Exclusion) },
@@ -237,9 +237,9 @@ internal static class ApplicationGatewayModule
         { "id", Expr($"resourceId('Microsoft.Network/applicationGateways/{collection}', {gatewayName}, '{name}')") },
     };
 
-    /// <summary>The model's disabled rules, by DRS 2.1 rule group.</summary>
-    private static IEnumerable<BicepObject> DisabledRules(WafPolicy policy) =>
-        policy.DisabledRuleIds.GroupBy(WafSettings.RuleGroup).Select(group => new BicepObject
+    /// <summary>The model's disabled rules and those above its paranoia level, by DRS 2.1 rule group.</summary>
+    private static IEnumerable<BicepObject> DisabledRules(WafSettings waf) =>
+        waf.DisabledRuleIds.GroupBy(DefaultRuleSet21.GroupOf).Select(group => new BicepObject
         {
             { "ruleGroupName", group.Key },
             { "rules", group.Select(id => new BicepObject { { "ruleId", id.ToString(CultureInfo.InvariantCulture) }, { "state", "Disabled" } }) },
@@ -252,7 +252,7 @@ internal static class ApplicationGatewayModule
         {
             { "matchVariable", exclusion.MatchVariable.ToString() },
             { "selectorMatchOperator", exclusion.SelectorMatchOperator.ToString() },
-            { "selector", exclusion.Selector },
+            { "selector", exclusion.SelectorMatchOperator == WafSelectorMatchOperator.EqualsAny ? "*" : exclusion.Selector, "EqualsAny takes the selector '*' in Azure; locally it ignores the selector." },
         };
         if (exclusion.RuleIds.Count > 0)
         {
@@ -262,7 +262,7 @@ internal static class ApplicationGatewayModule
                 {
                     { "ruleSetType", WafSettings.DefaultRuleSet.Type },
                     { "ruleSetVersion", WafSettings.DefaultRuleSet.Version },
-                    { "ruleGroups", exclusion.RuleIds.GroupBy(WafSettings.RuleGroup).Select(group => new BicepObject
+                    { "ruleGroups", exclusion.RuleIds.GroupBy(DefaultRuleSet21.GroupOf).Select(group => new BicepObject
                         {
                             { "ruleGroupName", group.Key },
                             { "rules", group.Select(id => new BicepObject { { "ruleId", id.ToString(CultureInfo.InvariantCulture) } }) },

@@ -86,9 +86,26 @@ internal static class ControlsCatalog
             $"WAF {waf.Mode} at `{edge.Name}`, OWASP CRS 3.3 paranoia level {waf.ParanoiaLevel}, anomaly threshold {waf.AnomalyThreshold}",
             $"`{edge.Name}.WithWaf(...)`",
             "ModSecurity v3 with the CRS 3.3.4 in the edge's proxy pipeline (`ModSecurityInspector`)",
-            $"`infra/appgateway.bicep`: WAF policy, `{WafSettings.DefaultRuleSet.Type}` {WafSettings.DefaultRuleSet.Version} (CRS 3.3 based)",
+            $"`infra/appgateway.bicep`: WAF policy, `{WafSettings.DefaultRuleSet.Type}` {WafSettings.DefaultRuleSet.Version} (CRS 3.3 based), its rules above paranoia level {waf.ParanoiaLevel} disabled; where its rule groups differ from the CRS: `docs/deploy.md`",
             ["WafTests.SqlInjectionInTheQueryStringIsBlocked", "WafParityTests.EdgeBlocksTheCorpusAttacksAndAgreesWithTheReferenceInEveryCategory"],
-            ["ArmTemplateTests.WafPolicyPreventsWithDefaultRuleSet21AndBotManager", "PublishedModelTests.WafPolicyIsTheOneTheModelGivesTheEdge"]));
+            ["ArmTemplateTests.WafPolicyPreventsWithDefaultRuleSet21AndBotManager", "PublishedModelTests.WafPolicyIsTheOneTheModelGivesTheEdge", "WafRuleSetTests.PublishedPolicyTurnsOffTheDefaultRuleSetsParanoiaLevel2RulesAsTheLocalCrsRunsLevel1"]));
+        controls.Add(new(
+            $"Bot protection at `{edge.Name}`: `{WafSettings.ManagedRuleSets[1].Type}` {WafSettings.ManagedRuleSets[1].Version} (known-bad bots, good and unknown bots classified)",
+            $"`{edge.Name}.WithWaf(...)`",
+            $"{NotEnforcedPrefix} Microsoft's bot signatures and the IP reputation they use are proprietary and exist only in Application Gateway; locally the CRS's scanner detection (913100, 913110, 913120, which DRS 2.1 does not have) is the nearest rule group.",
+            "`infra/appgateway.bicep`: WAF policy managed rule set",
+            [],
+            ["ArmTemplateTests.WafPolicyPreventsWithDefaultRuleSet21AndBotManager", "WafRuleSetTests.BotManagerRuleSetSaysWhyItIsNotEnforcedLocally"]));
+        if (waf.ParanoiaLevel >= 2)
+        {
+            controls.Add(new(
+                $"Microsoft Threat Intelligence rules at `{edge.Name}` (`MS-ThreatIntel-*` rule groups of DRS 2.1, paranoia level 2)",
+                $"`{edge.Name}.WithWaf(... ParanoiaLevel = 2 ...)`",
+                $"{NotEnforcedPrefix} Microsoft's own signatures, not published as ModSecurity rules; the local CRS runs its own PL2 rules instead.",
+                "`infra/appgateway.bicep`: WAF policy, DRS 2.1 rule groups enabled",
+                [],
+                ["WafRuleSetTests.AModelAtParanoiaLevel2PublishesEveryDefaultRuleSetRule"]));
+        }
         controls.Add(new(
             string.Create(CultureInfo.InvariantCulture, $"Request bodies inspected up to {waf.RequestBodyLimitInKb} KB at `{edge.Name}`, larger ones refused (413)"),
             $"`{edge.Name}.WithWaf(...)`",
