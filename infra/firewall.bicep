@@ -95,6 +95,49 @@ resource egressRules 'Microsoft.Network/firewallPolicies/ruleCollectionGroups@20
   }
 }
 
+// The vault provisioning script signs in with its identity and pulls the Azure CLI image; nothing else leaves its subnet.
+resource provisioningRules 'Microsoft.Network/firewallPolicies/ruleCollectionGroups@2024-05-01' = {
+  parent: firewallPolicy
+  name: 'vault-provisioning'
+  properties: {
+    priority: 300
+    ruleCollections: [
+      {
+        ruleCollectionType: 'FirewallPolicyFilterRuleCollection'
+        name: 'deployment-script'
+        priority: 100
+        action: {
+          type: 'Allow'
+        }
+        rules: [
+          {
+            ruleType: 'ApplicationRule'
+            name: 'entra-arm-and-cli-image'
+            sourceAddresses: [
+              '10.240.4.64/28'
+            ]
+            protocols: [
+              {
+                protocolType: 'Https'
+                port: 443
+              }
+            ]
+            targetFqdns: [
+              replace(replace(environment().authentication.loginEndpoint, 'https://', ''), '/', '')
+              replace(replace(environment().resourceManager, 'https://', ''), '/', '')
+              'mcr.microsoft.com'
+              '*.data.mcr.microsoft.com'
+            ]
+          }
+        ]
+      }
+    ]
+  }
+  dependsOn: [
+    egressRules
+  ]
+}
+
 // The next hop of every route out of the cluster subnets.
 resource firewall 'Microsoft.Network/azureFirewalls@2024-05-01' = {
   name: 'fw-${uniqueString(resourceGroup().id)}'

@@ -21,21 +21,8 @@ param privateApiServer bool = false
 @description('The CIDR range allowed to reach the AKS API server (set by the preprovision hook to your address).')
 param apiServerAuthorizedIpRange string
 
-@description('Secret edge-tls, base64: filled by the preprovision hook.')
-@secure()
-param edgeTlsValue string
-
-@description('Secret ingress-tls-root, base64: filled by the preprovision hook.')
-@secure()
-param ingressTlsRootValue string
-
-@description('Secret ingress-tls, base64: filled by the preprovision hook.')
-@secure()
-param ingressTlsValue string
-
-@description('Secret workload-api-key: filled by the preprovision hook.')
-@secure()
-param workloadApiKeyValue string
+@description('The Key Vault issuer of the public certificates: Self (a demo), or one you registered with the vault, which orders and renews them.')
+param publicCertificateIssuer string = 'Self'
 
 /*** VARIABLES ***/
 
@@ -92,7 +79,7 @@ module identities 'identities.bicep' = {
   }
 }
 
-// The certificates, and who may read each.
+// The certificates Key Vault creates and renews, and who may read each.
 module keyVault 'keyvault.bicep' = {
   name: 'keyvault'
   scope: rg
@@ -101,13 +88,12 @@ module keyVault 'keyvault.bicep' = {
     logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
     privateEndpointsSubnetId: network.outputs.privateEndpointsSubnetId
     vaultZoneId: network.outputs.vaultZoneId
+    deploymentScriptsSubnetId: network.outputs.deploymentScriptsSubnetId
+    domainName: domainName
+    publicCertificateIssuer: publicCertificateIssuer
     workloadPrincipalId: identities.outputs.workloadPrincipalId
     ingressPrincipalId: identities.outputs.ingressPrincipalId
     edgePrincipalId: identities.outputs.edgePrincipalId
-    edgeTlsValue: edgeTlsValue
-    ingressTlsRootValue: ingressTlsRootValue
-    ingressTlsValue: ingressTlsValue
-    workloadApiKeyValue: workloadApiKeyValue
   }
 }
 

@@ -180,6 +180,30 @@ resource privateEndpointsNsg 'Microsoft.Network/networkSecurityGroups@2024-05-01
   }
 }
 
+// The provisioning script's container takes no inbound traffic at all; it only calls out (through the firewall).
+resource deploymentScriptsNsg 'Microsoft.Network/networkSecurityGroups@2024-05-01' = {
+  name: 'nsg-deploymentscripts'
+  location: location
+  properties: {
+    securityRules: [
+      {
+        name: 'DenyAllInbound'
+        properties: {
+          description: 'Anything not allowed above is denied.'
+          priority: 4096
+          direction: 'Inbound'
+          access: 'Deny'
+          protocol: '*'
+          sourceAddressPrefix: '*'
+          sourcePortRange: '*'
+          destinationAddressPrefix: '*'
+          destinationPortRange: '*'
+        }
+      }
+    ]
+  }
+}
+
 // All egress of the cluster subnets goes through the firewall, which allows only the model's allow-list.
 resource routeTable 'Microsoft.Network/routeTables@2024-05-01' = {
   name: 'route-to-firewall'
@@ -270,6 +294,33 @@ resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' = {
           defaultOutboundAccess: false
         }
       }
+      {
+        name: 'snet-deploymentscripts'
+        properties: {
+          addressPrefix: '10.240.4.64/28'
+          // No implicit outbound Internet access: egress goes through the firewall or nowhere.
+          defaultOutboundAccess: false
+          networkSecurityGroup: {
+            id: deploymentScriptsNsg.id
+          }
+          routeTable: {
+            id: routeTable.id
+          }
+          delegations: [
+            {
+              name: 'aci'
+              properties: {
+                serviceName: 'Microsoft.ContainerInstance/containerGroups'
+              }
+            }
+          ]
+          serviceEndpoints: [
+            {
+              service: 'Microsoft.Storage'
+            }
+          ]
+        }
+      }
     ]
   }
 }
@@ -337,5 +388,7 @@ output appGatewaySubnetId string = vnet.properties.subnets[2].id
 output privateEndpointsSubnetId string = vnet.properties.subnets[3].id
 
 output firewallSubnetId string = vnet.properties.subnets[4].id
+
+output deploymentScriptsSubnetId string = vnet.properties.subnets[5].id
 
 output vaultZoneId string = vaultZone.id

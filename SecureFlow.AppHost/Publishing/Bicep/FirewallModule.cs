@@ -13,6 +13,15 @@ internal static class FirewallModule
     /// <summary>The FQDN tag that covers the endpoints an AKS cluster must reach (its API, images, updates).</summary>
     public const string AksFqdnTag = "AzureKubernetesService";
 
+    /// <summary>Entra ID (the script's sign-in) and Azure Resource Manager of the deployment's cloud, and the registry of the Azure CLI image.</summary>
+    private static readonly object[] ProvisioningHosts =
+    [
+        Expr("replace(replace(environment().authentication.loginEndpoint, 'https://', ''), '/', '')"),
+        Expr("replace(replace(environment().resourceManager, 'https://', ''), '/', '')"),
+        "mcr.microsoft.com",
+        "*.data.mcr.microsoft.com",
+    ];
+
     public static BicepFile Build(PublishedApp app)
     {
         var file = new BicepFile(Path, "Firewall: egress allowed to the model's hosts and AKS's required endpoints only.");
@@ -68,6 +77,44 @@ internal static class FirewallModule
                         },
                     }
                 },
+            });
+
+        // Not the workload's egress (that is the allow-list above): what the vault provisioning script needs while azd
+        // provisions, from its own subnet only.
+        file.Resource("provisioningRules", "Microsoft.Network/firewallPolicies/ruleCollectionGroups@2024-05-01",
+            "The vault provisioning script signs in with its identity and pulls the Azure CLI image; nothing else leaves its subnet.", new BicepObject
+            {
+                { "parent", policy },
+                { "name", "vault-provisioning" },
+                { "properties", new BicepObject
+                    {
+                        { "priority", 300 },
+                        { "ruleCollections", new[]
+                            {
+                                new BicepObject
+                                {
+                                    { "ruleCollectionType", "FirewallPolicyFilterRuleCollection" },
+                                    { "name", "deployment-script" },
+                                    { "priority", 100 },
+                                    { "action", new BicepObject { { "type", "Allow" } } },
+                                    { "rules", new[]
+                                        {
+                                            new BicepObject
+                                            {
+                                                { "ruleType", "ApplicationRule" },
+                                                { "name", "entra-arm-and-cli-image" },
+                                                { "sourceAddresses", new[] { NetworkLayout.DeploymentScriptsSubnet } },
+                                                { "protocols", new[] { new BicepObject { { "protocolType", "Https" }, { "port", 443 } } } },
+                                                { "targetFqdns", ProvisioningHosts },
+                                            },
+                                        }
+                                    },
+                                },
+                            }
+                        },
+                    }
+                },
+                { "dependsOn", new[] { Expr("egressRules") } },
             });
 
         var firewall = file.Resource("firewall", "Microsoft.Network/azureFirewalls@2024-05-01",

@@ -18,11 +18,8 @@ internal static class MainTemplate
         file.Parameter("domainName", "string", "The DNS domain of the public and ingress host names (for example contoso.com).");
         file.Parameter("privateApiServer", "bool", "Whether the AKS API server has a private address only.", defaultValue: false);
         file.Parameter("apiServerAuthorizedIpRange", "string", "The CIDR range allowed to reach the AKS API server (set by the preprovision hook to your address).");
-        foreach (var secret in app.Secrets)
-        {
-            file.Parameter(secret.Parameter, "string",
-                $"Secret {secret.Name}{(secret.Format == SecretFormat.Value ? "" : ", base64")}: filled by the preprovision hook.", secure: true);
-        }
+        file.Parameter("publicCertificateIssuer", "string",
+            "The Key Vault issuer of the public certificates: Self (a demo), or one you registered with the vault, which orders and renews them.", defaultValue: "Self");
 
         file.Variable("tags", new BicepObject { { "'azd-env-name'", Expr("environmentName") } }, "azd finds the deployment's resources by this tag.");
 
@@ -56,18 +53,16 @@ internal static class MainTemplate
             { "logAnalyticsWorkspaceId", workspace },
             { "privateEndpointsSubnetId", Expr($"{network}.outputs.privateEndpointsSubnetId") },
             { "vaultZoneId", Expr($"{network}.outputs.vaultZoneId") },
+            { "deploymentScriptsSubnetId", Expr($"{network}.outputs.deploymentScriptsSubnetId") },
+            { "domainName", Expr("domainName") },
+            { "publicCertificateIssuer", Expr("publicCertificateIssuer") },
         };
         foreach (var principal in KeyVaultModule.Principals(app))
         {
             keyVaultParameters.Add(KeyVaultModule.PrincipalParameter(principal), Expr($"{identities}.outputs.{BicepSymbol.From(principal + "-principal-id")}"));
         }
 
-        foreach (var secret in app.Secrets)
-        {
-            keyVaultParameters.Add(secret.Parameter, Expr(secret.Parameter));
-        }
-
-        var keyVault = file.Module("keyVault", "keyvault.bicep", "The certificates, and who may read each.", ModuleBody("keyvault", keyVaultParameters));
+        var keyVault = file.Module("keyVault", "keyvault.bicep", "The certificates Key Vault creates and renews, and who may read each.", ModuleBody("keyvault", keyVaultParameters));
 
         var listener = app.Secrets.Single(secret => secret.Certificate == app.Edge.Certificates[0] && secret.Format == SecretFormat.Pkcs12);
         var trustedRoot = app.Secrets.Single(secret => secret.Certificate == app.Backend.DestinationCertificate && secret.Format == SecretFormat.TrustedRoot);

@@ -57,6 +57,10 @@ internal static class NetworkModule
                 },
             }));
 
+        var deploymentScriptsNsg = file.Resource("deploymentScriptsNsg", "Microsoft.Network/networkSecurityGroups@2024-05-01",
+            "The provisioning script's container takes no inbound traffic at all; it only calls out (through the firewall).",
+            Named("nsg-deploymentscripts", new BicepObject { { "securityRules", new[] { DenyAll() } } }));
+
         var routeTable = file.Resource("routeTable", "Microsoft.Network/routeTables@2024-05-01",
             "All egress of the cluster subnets goes through the firewall, which allows only the model's allow-list.",
             Named("route-to-firewall", new BicepObject
@@ -93,6 +97,7 @@ internal static class NetworkModule
                             Subnet("snet-applicationgateway", NetworkLayout.ApplicationGatewaySubnet, appGatewayNsg, routeTable: null),
                             Subnet("snet-privatelinkendpoints", NetworkLayout.PrivateEndpointsSubnet, privateEndpointsNsg, routeTable: null, privateEndpoints: true),
                             Subnet("AzureFirewallSubnet", NetworkLayout.FirewallSubnet, nsg: null, routeTable: null),
+                            DeploymentScriptsSubnet(deploymentScriptsNsg, routeTable),
                         }
                     },
                 }
@@ -146,6 +151,7 @@ internal static class NetworkModule
         file.Output("appGatewaySubnetId", "string", SubnetId(vnet, 2));
         file.Output("privateEndpointsSubnetId", "string", SubnetId(vnet, 3));
         file.Output("firewallSubnetId", "string", SubnetId(vnet, 4));
+        file.Output("deploymentScriptsSubnetId", "string", SubnetId(vnet, 5));
         file.Output("vaultZoneId", "string", Expr($"{vaultZone}.id"));
         return file;
     }
@@ -194,6 +200,22 @@ internal static class NetworkModule
             }
         },
     };
+
+    /// <summary>
+    /// Where the vault provisioning script's container runs (delegated to Azure Container Instances), so that it reaches
+    /// the vault's private endpoint; its storage account admits this subnet only (service endpoint).
+    /// </summary>
+    private static BicepObject DeploymentScriptsSubnet(BicepExpression nsg, BicepExpression routeTable)
+    {
+        var subnet = Subnet(NetworkLayout.DeploymentScriptsSubnetName, NetworkLayout.DeploymentScriptsSubnet, nsg, routeTable);
+        var properties = (BicepObject)subnet.Single(property => property.Name == "properties").Value;
+        properties.Add("delegations", new[]
+        {
+            new BicepObject { { "name", "aci" }, { "properties", new BicepObject { { "serviceName", "Microsoft.ContainerInstance/containerGroups" } } } },
+        });
+        properties.Add("serviceEndpoints", new[] { new BicepObject { { "service", "Microsoft.Storage" } } });
+        return subnet;
+    }
 
     private static BicepObject Subnet(string name, string prefix, BicepExpression? nsg, BicepExpression? routeTable, bool privateEndpoints = false)
     {

@@ -47,9 +47,12 @@ internal static class ControlsCatalog
                 $"`{gateway.Name}` serves {string.Join(", ", gateway.Certificates.Select(certificate => $"`{certificate.Name}`"))} from Key Vault, renewed without a restart",
                 string.Join(", ", gateway.Certificates.Select(certificate => $"`vault.AddCertificate(\"{certificate.Name}\", ...)`")),
                 "downloaded with the gateway's own identity and polled for new versions (`KeyVaultCertificateSource`, `CertificateRefreshService`)",
-                isEdge ? "`infra/appgateway.bicep`: `sslCertificates.keyVaultSecretId` (Application Gateway polls Key Vault)" : $"`deploy/{gateway.Name}/secretproviderclass.tmpl.yaml`: Secrets Store CSI mount, files re-read",
+                (isEdge ? "`infra/appgateway.bicep`: `sslCertificates.keyVaultSecretId`, versionless (Application Gateway polls Key Vault)" : $"`deploy/{gateway.Name}/secretproviderclass.tmpl.yaml`: Secrets Store CSI mount, files re-read")
+                    + "; `infra/keyvault.bicep`: Key Vault creates it and renews it (`AutoRenew`)",
                 isEdge ? ["KeyVaultTests.EdgeServesTheCertificateVersionInTheVault"] : ["KeyVaultTests.IngressServesTheWildcardCertificateVersionInTheVault"],
-                isEdge ? ["ArmTemplateTests.ListenerIsHttpsOnlyRequiresSniAndReadsItsCertificateFromKeyVault"] : ["ManifestTests.IngressServesTheModelsRoutesWithItsCertificateMountedFromKeyVault"]));
+                isEdge
+                    ? ["ArmTemplateTests.ListenerIsHttpsOnlyRequiresSniAndReadsItsCertificateFromKeyVault", "VaultCertificateTests.KeyVaultCreatesEveryCertificateWithAPolicyThatRenewsIt", "VaultCertificateTests.ApplicationGatewayReadsVersionlessSecretsAndTrustsTheIngressCertificateItself"]
+                    : ["ManifestTests.IngressServesTheModelsRoutesWithItsCertificateMountedFromKeyVault", "VaultCertificateTests.KeyVaultCreatesEveryCertificateWithAPolicyThatRenewsIt"]));
         }
 
         controls.Add(new(
