@@ -25,6 +25,9 @@ param trustedRootSecretUri string
 @description('The DNS domain of the public and ingress host names.')
 param domainName string
 
+@description('The availability zones the gateway and its address span (none where the region has none).')
+param availabilityZones array
+
 /*** VARIABLES ***/
 
 var appGatewayName = 'agw-${uniqueString(resourceGroup().id)}'
@@ -41,6 +44,8 @@ resource appGatewayPublicIp 'Microsoft.Network/publicIPAddresses@2024-05-01' = {
   sku: {
     name: 'Standard'
   }
+  // Zone-redundant: the public entry point survives the loss of a zone.
+  zones: availabilityZones
   properties: {
     publicIPAllocationMethod: 'Static'
   }
@@ -423,6 +428,8 @@ resource wafPolicy 'Microsoft.Network/ApplicationGatewayWebApplicationFirewallPo
 resource appGateway 'Microsoft.Network/applicationGateways@2024-05-01' = {
   name: appGatewayName
   location: location
+  // Instances in every zone: the edge survives the loss of a zone.
+  zones: availabilityZones
   // Its own identity reads its certificates from Key Vault: no certificate is uploaded by hand.
   identity: {
     type: 'UserAssigned'

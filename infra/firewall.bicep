@@ -13,6 +13,9 @@ param logAnalyticsWorkspaceId string
 @description('The AzureFirewallSubnet of the spoke VNet.')
 param firewallSubnetId string
 
+@description('The availability zones the firewall and its address span (none where the region has none).')
+param availabilityZones array
+
 /*** RESOURCES ***/
 
 // The single address the cluster's allowed egress leaves from.
@@ -22,6 +25,8 @@ resource firewallPublicIp 'Microsoft.Network/publicIPAddresses@2024-05-01' = {
   sku: {
     name: 'Standard'
   }
+  // Zone-redundant: the egress address survives the loss of a zone.
+  zones: availabilityZones
   properties: {
     publicIPAllocationMethod: 'Static'
   }
@@ -32,11 +37,20 @@ resource firewallPolicy 'Microsoft.Network/firewallPolicies@2024-05-01' = {
   name: 'fwp-${uniqueString(resourceGroup().id)}'
   location: location
   properties: {
+    // The model's tier (AddAzdPublishing): Premium inspects traffic with IDPS; Standard does not.
     sku: {
-      tier: 'Standard'
+      tier: 'Premium'
     }
     // Known-malicious addresses and domains are blocked, not just logged.
     threatIntelMode: 'Deny'
+    // DNS proxy: the firewall resolves the names its FQDN rules match with the same answers the cluster gets.
+    dnsSettings: {
+      enableProxy: true
+    }
+    // IDPS: traffic matching a known attack signature is dropped, not just alerted on.
+    intrusionDetection: {
+      mode: 'Deny'
+    }
   }
 }
 
@@ -142,10 +156,12 @@ resource provisioningRules 'Microsoft.Network/firewallPolicies/ruleCollectionGro
 resource firewall 'Microsoft.Network/azureFirewalls@2024-05-01' = {
   name: 'fw-${uniqueString(resourceGroup().id)}'
   location: location
+  // Zone-redundant, as the AKS baseline's.
+  zones: availabilityZones
   properties: {
     sku: {
       name: 'AZFW_VNet'
-      tier: 'Standard'
+      tier: 'Premium'
     }
     firewallPolicy: {
       id: firewallPolicy.id

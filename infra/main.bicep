@@ -15,6 +15,9 @@ param location string
 @description('The DNS domain of the public and ingress host names (for example contoso.com).')
 param domainName string
 
+@description('Whether Application Gateway, Azure Firewall, their public addresses, the registry and the node pools span the region\'s three availability zones (turn off only where the region has none).')
+param useAvailabilityZones bool = true
+
 @description('Whether the AKS API server has a private address only.')
 param privateApiServer bool = false
 
@@ -30,6 +33,9 @@ param publicCertificateIssuer string = 'Self'
 var tags = {
   'azd-env-name': environmentName
 }
+
+// Zone redundancy survives the loss of a datacenter.
+var availabilityZones = useAvailabilityZones ? ['1', '2', '3'] : []
 
 /*** RESOURCES ***/
 
@@ -67,6 +73,7 @@ module firewall 'firewall.bicep' = {
     location: location
     logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
     firewallSubnetId: network.outputs.firewallSubnetId
+    availabilityZones: availabilityZones
   }
 }
 
@@ -95,6 +102,9 @@ module keyVault 'keyvault.bicep' = {
     ingressPrincipalId: identities.outputs.ingressPrincipalId
     edgePrincipalId: identities.outputs.edgePrincipalId
   }
+  dependsOn: [
+    firewall
+  ]
 }
 
 // The public edge.
@@ -109,6 +119,7 @@ module appGateway 'appgateway.bicep' = {
     listenerCertificateSecretUri: keyVault.outputs.edgeTlsSecretUri
     trustedRootSecretUri: keyVault.outputs.ingressTlsRootSecretUri
     domainName: domainName
+    availabilityZones: availabilityZones
   }
 }
 
@@ -124,9 +135,15 @@ module aks 'aks.bicep' = {
     controlPlaneIdentityName: identities.outputs.aksControlplaneName
     privateApiServer: privateApiServer
     apiServerAuthorizedIpRange: apiServerAuthorizedIpRange
+    privateEndpointsSubnetId: network.outputs.privateEndpointsSubnetId
+    registryZoneId: network.outputs.registryZoneId
+    availabilityZones: availabilityZones
     ingressIdentityName: identities.outputs.ingressName
     workloadIdentityName: identities.outputs.workloadName
   }
+  dependsOn: [
+    firewall
+  ]
 }
 
 /*** OUTPUTS ***/

@@ -31,6 +31,7 @@ internal static class ApplicationGatewayModule
         file.Parameter("listenerCertificateSecretUri", "string", $"The Key Vault secret URI of {listenerSecret.Name} (no version: rotation is picked up).");
         file.Parameter("trustedRootSecretUri", "string", $"The Key Vault secret URI of {trustedRoot.Name}.");
         file.Parameter("domainName", "string", "The DNS domain of the public and ingress host names.");
+        file.Parameter("availabilityZones", "array", "The availability zones the gateway and its address span (none where the region has none).");
 
         var name = file.Variable("appGatewayName", UniqueName("agw-"));
         var backendHost = file.Variable("backendHostName", Expr(AzureHostName.InBicep(backend.DestinationHost!)),
@@ -42,6 +43,7 @@ internal static class ApplicationGatewayModule
                 { "name", UniqueName("pip-agw-") },
                 { "location", Expr("location") },
                 { "sku", new BicepObject { { "name", "Standard" } } },
+                { "zones", Expr("availabilityZones"), "Zone-redundant: the public entry point survives the loss of a zone." },
                 { "properties", new BicepObject { { "publicIPAllocationMethod", "Static" } } },
             });
 
@@ -82,6 +84,7 @@ internal static class ApplicationGatewayModule
             {
                 { "name", name },
                 { "location", Expr("location") },
+                { "zones", Expr("availabilityZones"), "Instances in every zone: the edge survives the loss of a zone." },
                 { "identity", new BicepObject
                     {
                         { "type", "UserAssigned" },

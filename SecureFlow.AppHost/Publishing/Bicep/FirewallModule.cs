@@ -27,6 +27,8 @@ internal static class FirewallModule
         var file = new BicepFile(Path, "Firewall: egress allowed to the model's hosts and AKS's required endpoints only.");
         CommonParameters(file);
         file.Parameter("firewallSubnetId", "string", "The AzureFirewallSubnet of the spoke VNet.");
+        file.Parameter("availabilityZones", "array", "The availability zones the firewall and its address span (none where the region has none).");
+        var tier = app.FirewallTier.ToString();
 
         var publicIp = file.Resource("firewallPublicIp", "Microsoft.Network/publicIPAddresses@2024-05-01",
             "The single address the cluster's allowed egress leaves from.", new BicepObject
@@ -34,19 +36,26 @@ internal static class FirewallModule
                 { "name", UniqueName("pip-fw-") },
                 { "location", Expr("location") },
                 { "sku", new BicepObject { { "name", "Standard" } } },
+                { "zones", Expr("availabilityZones"), "Zone-redundant: the egress address survives the loss of a zone." },
                 { "properties", new BicepObject { { "publicIPAllocationMethod", "Static" } } },
             });
+        var policySettings = new BicepObject
+        {
+            { "sku", new BicepObject { { "tier", tier } }, "The model's tier (AddAzdPublishing): Premium inspects traffic with IDPS; Standard does not." },
+            { "threatIntelMode", "Deny", "Known-malicious addresses and domains are blocked, not just logged." },
+            { "dnsSettings", new BicepObject { { "enableProxy", true } }, "DNS proxy: the firewall resolves the names its FQDN rules match with the same answers the cluster gets." },
+        };
+        if (app.FirewallTier == AzureFirewallTier.Premium)
+        {
+            policySettings.Add("intrusionDetection", new BicepObject { { "mode", "Deny" } }, "IDPS: traffic matching a known attack signature is dropped, not just alerted on.");
+        }
+
         var policy = file.Resource("firewallPolicy", "Microsoft.Network/firewallPolicies@2024-05-01",
             "Rules live in a policy so that they are reviewed as one object.", new BicepObject
             {
                 { "name", UniqueName("fwp-") },
                 { "location", Expr("location") },
-                { "properties", new BicepObject
-                    {
-                        { "sku", new BicepObject { { "tier", "Standard" } } },
-                        { "threatIntelMode", "Deny", "Known-malicious addresses and domains are blocked, not just logged." },
-                    }
-                },
+                { "properties", policySettings },
             });
 
         BicepObject[] rules =
@@ -122,9 +131,10 @@ internal static class FirewallModule
             {
                 { "name", UniqueName("fw-") },
                 { "location", Expr("location") },
+                { "zones", Expr("availabilityZones"), "Zone-redundant, as the AKS baseline's." },
                 { "properties", new BicepObject
                     {
-                        { "sku", new BicepObject { { "name", "AZFW_VNet" }, { "tier", "Standard" } } },
+                        { "sku", new BicepObject { { "name", "AZFW_VNet" }, { "tier", tier } } },
                         { "firewallPolicy", new BicepObject { { "id", Expr($"{policy}.id") } } },
                         { "ipConfigurations", new[]
                             {

@@ -56,46 +56,8 @@ internal static class KeyVaultModule
             },
         });
 
-        var endpoint = file.Resource("vaultEndpoint", "Microsoft.Network/privateEndpoints@2024-05-01",
-            "The vault's only network path: a private address in the VNet.", new BicepObject
-            {
-                { "name", Expr($"'pe-${{{vault}.name}}'") },
-                { "location", Expr("location") },
-                { "properties", new BicepObject
-                    {
-                        { "subnet", new BicepObject { { "id", Expr("privateEndpointsSubnetId") } } },
-                        { "privateLinkServiceConnections", new[]
-                            {
-                                new BicepObject
-                                {
-                                    { "name", "vault" },
-                                    { "properties", new BicepObject
-                                        {
-                                            { "privateLinkServiceId", Expr($"{vault}.id") },
-                                            { "groupIds", new[] { "vault" } },
-                                        }
-                                    },
-                                },
-                            }
-                        },
-                    }
-                },
-            });
-        file.Resource("vaultEndpointDns", "Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2024-05-01",
-            "The vault's name resolves to the private endpoint inside the VNet.", new BicepObject
-            {
-                { "parent", endpoint },
-                { "name", "default" },
-                { "properties", new BicepObject
-                    {
-                        { "privateDnsZoneConfigs", new[]
-                            {
-                                new BicepObject { { "name", "vault" }, { "properties", new BicepObject { { "privateDnsZoneId", Expr("vaultZoneId") } } } },
-                            }
-                        },
-                    }
-                },
-            });
+        PrivateEndpoint(file, "vaultEndpoint", vault, "vault", Expr("privateEndpointsSubnetId"), Expr("vaultZoneId"),
+            "The vault's only network path: a private address in the VNet.", "The vault's name resolves to the private endpoint inside the VNet.");
         file.Resource("vaultDiagnostics", DiagnosticSettingsType, "Every read of a secret is audited.", DiagnosticSettings(vault));
 
         var provisioning = VaultProvisioning.Declare(file, app, vault, Expr("vaultEndpointDns"));

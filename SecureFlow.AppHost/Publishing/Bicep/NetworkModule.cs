@@ -32,7 +32,19 @@ internal static class NetworkModule
                 },
             }));
         var nodesNsg = file.Resource("nodesNsg", "Microsoft.Network/networkSecurityGroups@2024-05-01",
-            "The node subnet takes no traffic from the Internet; NetworkPolicies narrow the rest per pod.", Named("nsg-clusternodes", []));
+            "The node subnet takes traffic from the cluster itself and the edge only, never from the Internet; NetworkPolicies narrow the rest per pod.",
+            Named("nsg-clusternodes", new BicepObject
+            {
+                { "securityRules", new[]
+                    {
+                        Rule("AllowNodesToNodes", 100, NetworkLayout.ClusterNodesSubnet, "*", "Node to node: kubelet, system pods, services across nodes.", protocol: "*"),
+                        Rule("AllowPodsToNodes", 110, NetworkLayout.PodCidr, "*", "Pod to pod across nodes (Azure CNI overlay keeps pod source addresses).", protocol: "*"),
+                        Rule("AllowHttpsFromAppGateway", 120, NetworkLayout.ApplicationGatewaySubnet, "443", "The edge reaches the ingress's internal load balancer, which delivers to the nodes."),
+                        Rule("AllowAzureLoadBalancer", 130, "AzureLoadBalancer", "*", "The platform's health probes of the internal load balancer."),
+                        DenyAll(),
+                    }
+                },
+            }));
         var ingressNsg = file.Resource("ingressNsg", "Microsoft.Network/networkSecurityGroups@2024-05-01",
             "Only the App Gateway subnet reaches the ingress's internal load balancer, on HTTPS.",
             Named("nsg-clusteringressservices", new BicepObject
@@ -90,6 +102,8 @@ internal static class NetworkModule
             { "properties", new BicepObject
                 {
                     { "addressSpace", new BicepObject { { "addressPrefixes", new[] { NetworkLayout.VirtualNetwork } } } },
+                    { "dhcpOptions", new BicepObject { { "dnsServers", new[] { NetworkLayout.FirewallPrivateAddress } } },
+                        "Every name is resolved through the firewall's DNS proxy, so its FQDN rules see what the cluster sees (as the AKS baseline)." },
                     { "subnets", new[]
                         {
                             Subnet("snet-clusternodes", NetworkLayout.ClusterNodesSubnet, nodesNsg, routeTable),
@@ -110,13 +124,19 @@ internal static class NetworkModule
                 { "name", Expr("'privatelink.vaultcore.azure.net'") },
                 { "location", "global" },
             });
+        var registryZone = file.Resource("registryZone", "Microsoft.Network/privateDnsZones@2024-06-01",
+            "The registry's name resolves to its private endpoint inside the VNet: images never cross the Internet.", new BicepObject
+            {
+                { "name", Expr("'privatelink.azurecr.io'") },
+                { "location", "global" },
+            });
         var ingressZone = file.Resource("ingressZone", "Microsoft.Network/privateDnsZones@2024-06-01",
             "The App Gateway finds the ingress by host name, and that name never resolves outside the VNet.", new BicepObject
             {
                 { "name", Expr("ingressZoneName") },
                 { "location", "global" },
             });
-        foreach (var (zone, symbol) in new[] { (vaultZone, "vaultZoneLink"), (ingressZone, "ingressZoneLink") })
+        foreach (var (zone, symbol) in new[] { (vaultZone, "vaultZoneLink"), (registryZone, "registryZoneLink"), (ingressZone, "ingressZoneLink") })
         {
             file.Resource(symbol, "Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-06-01", "Resolvable from the VNet only.", new BicepObject
             {
@@ -153,6 +173,7 @@ internal static class NetworkModule
         file.Output("firewallSubnetId", "string", SubnetId(vnet, 4));
         file.Output("deploymentScriptsSubnetId", "string", SubnetId(vnet, 5));
         file.Output("vaultZoneId", "string", Expr($"{vaultZone}.id"));
+        file.Output("registryZoneId", "string", Expr($"{registryZone}.id"));
         return file;
     }
 
@@ -165,7 +186,7 @@ internal static class NetworkModule
         { "properties", properties },
     };
 
-    private static BicepObject Rule(string name, int priority, string source, string ports, string why) => new()
+    private static BicepObject Rule(string name, int priority, string source, string ports, string why, string protocol = "Tcp") => new()
     {
         { "name", name },
         { "properties", new BicepObject
@@ -174,7 +195,7 @@ internal static class NetworkModule
                 { "priority", priority },
                 { "direction", "Inbound" },
                 { "access", "Allow" },
-                { "protocol", "Tcp" },
+                { "protocol", protocol },
                 { "sourceAddressPrefix", source },
                 { "sourcePortRange", "*" },
                 { "destinationAddressPrefix", "*" },

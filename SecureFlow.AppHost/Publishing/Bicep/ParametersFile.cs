@@ -20,6 +20,7 @@ internal static class ParametersFile
             ["domainName"] = Value("${DOMAIN_NAME}"),
             ["apiServerAuthorizedIpRange"] = Value("${AKS_API_SERVER_AUTHORIZED_IP_RANGE}"),
             ["publicCertificateIssuer"] = Value("${PUBLIC_CERTIFICATE_ISSUER=Self}"),
+            ["useAvailabilityZones"] = Value("${AZURE_USE_AVAILABILITY_ZONES=true}"),
         };
         var file = new JsonObject
         {

@@ -173,6 +173,13 @@ internal static class ControlsCatalog
             "`infra/aks.bicep`",
             [],
             ["ArmTemplateTests.ClusterHasEveryBaselineSecurityControl"]));
+        controls.Add(new(
+            $"AKS baseline platform controls: Azure Policy (HTTPS-only ingress, internal load balancers: Deny), Defender, node OS and patch auto-upgrade, image cleaner, tainted system pool, private Premium registry, zones, NSGs on every subnet, Azure Firewall {app.FirewallTier} with threat intelligence{(app.FirewallTier == AzureFirewallTier.Premium ? ", IDPS" : "")} and DNS proxy",
+            $"`builder.AddAzdPublishing({(app.FirewallTier == AzureFirewallTier.Premium ? "" : "AzureFirewallTier.Standard")})`",
+            $"{NotEnforcedPrefix} there is no cluster, registry, subnet or Azure Firewall locally.",
+            "`infra/aks.bicep`, `infra/network.bicep`, `infra/firewall.bicep`, `infra/appgateway.bicep` (docs/deploy.md, the AKS baseline table)",
+            [],
+            ["BaselineControlsTests.ClusterRunsAzurePolicyAndDefenderCleansImagesAndUpgradesItself", "BaselineControlsTests.RegistryIsPremiumPrivateAndReadableOnlyWithAnIdentity", "BaselineControlsTests.EverySubnetButTheFirewallsHasAnNsgWithExplicitRulesEndingInDenyAll", "BaselineControlsTests.FirewallIsPremiumWithThreatIntelligenceIdpsInDenyAndTheDnsProxyTheVnetUses"]));
         return controls;
     }
 
