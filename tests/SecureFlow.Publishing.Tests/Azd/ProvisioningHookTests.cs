@@ -46,6 +46,9 @@ public sealed class ProvisioningHookTests : IDisposable
     [InlineData("203.0.113.256/32", "is not an IPv4 range")]
     [InlineData("0.0.0.0/8", "is not a public address range")]
     [InlineData("203.0.113.7/33", "at most /32")]
+    [InlineData("203.0.113.7/32,0.0.0.0/0", "the prefix length must be a number")]
+    [InlineData("203.0.113.7/32 ", "the prefix length must be a number")]
+    [InlineData("99999999999999999999.0.0.1/32", "is not an IPv4 range")]
     public async Task HookRefusesAnApiServerRangeThatIsOpenEmptyOrNotARange(string range, string reason)
     {
         var (exitCode, _, error) = await RunHookAsync("contoso.com", range);
