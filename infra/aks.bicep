@@ -31,6 +31,15 @@ param privateApiServer bool = false
 @description('The CIDR range allowed to reach the public API server (your address; unused with a private API server).')
 param apiServerAuthorizedIpRange string
 
+@description('The subnet of the registry\'s private endpoint.')
+param privateEndpointsSubnetId string
+
+@description('The private DNS zone privatelink.azurecr.io.')
+param registryZoneId string
+
+@description('The availability zones the node pools and the registry span (none where the region has none).')
+param availabilityZones array
+
 /*** VARIABLES ***/
 
 // Built-in role 'Network Contributor'.
@@ -70,16 +79,107 @@ resource controlPlaneNetworkRole 'Microsoft.Authorization/roleAssignments@2022-0
   }
 }
 
-// Images come from the deployment's own registry, pulled by the kubelet's identity (no pull secret).
-resource registry 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
+// Images come from the deployment's own registry, pulled by the kubelet's identity (no pull secret), over a private endpoint only.
+resource registry 'Microsoft.ContainerRegistry/registries@2025-04-01' = {
   name: 'cr${uniqueString(resourceGroup().id)}'
   location: location
+  // Premium: private endpoints, zone redundancy and retention, as the AKS baseline's registry.
   sku: {
-    name: 'Standard'
+    name: 'Premium'
   }
   properties: {
     // No shared admin password: pushes and pulls use Entra ID identities.
     adminUserEnabled: false
+    // No image is readable without an identity.
+    anonymousPullEnabled: false
+    // No access from the Internet: only through the private endpoint.
+    publicNetworkAccess: 'Disabled'
+    // No Azure service reaches it around the private endpoint either.
+    networkRuleBypassOptions: 'None'
+    // Image layers come from a regional data endpoint that resolves privately too.
+    dataEndpointEnabled: true
+    zoneRedundancy: empty(availabilityZones) ? 'Disabled' : 'Enabled'
+    policies: {
+      // Untagged manifests are deleted after 15 days.
+      retentionPolicy: {
+        days: 15
+        status: 'enabled'
+      }
+    }
+  }
+}
+
+// The registry's only network path: a private address in the VNet (so the firewall needs no registry FQDN).
+resource registryEndpoint 'Microsoft.Network/privateEndpoints@2024-05-01' = {
+  name: 'pe-${registry.name}'
+  location: location
+  properties: {
+    subnet: {
+      id: privateEndpointsSubnetId
+    }
+    privateLinkServiceConnections: [
+      {
+        name: 'registry'
+        properties: {
+          privateLinkServiceId: registry.id
+          groupIds: [
+            'registry'
+          ]
+        }
+      }
+    ]
+  }
+}
+
+// The registry's login server and data endpoint resolve to the private endpoint inside the VNet.
+resource registryEndpointDns 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2024-05-01' = {
+  parent: registryEndpoint
+  name: 'default'
+  properties: {
+    privateDnsZoneConfigs: [
+      {
+        name: 'registry'
+        properties: {
+          privateDnsZoneId: registryZoneId
+        }
+      }
+    ]
+  }
+}
+
+// Azure Policy denies an ingress that is not HTTPS only in this resource group's clusters, as the AKS baseline.
+resource httpsOnlyIngressPolicy 'Microsoft.Authorization/policyAssignments@2024-04-01' = {
+  name: guid(resourceGroup().id, '1a5b4dca-0b6f-4cf5-907c-56316bc1bf3d')
+  location: 'global'
+  properties: {
+    displayName: 'Kubernetes clusters should be accessible only over HTTPS'
+    policyDefinitionId: tenantResourceId('Microsoft.Authorization/policyDefinitions', '1a5b4dca-0b6f-4cf5-907c-56316bc1bf3d')
+    parameters: {
+      effect: {
+        value: 'Deny'
+      }
+      excludedNamespaces: {
+        value: []
+      }
+    }
+  }
+}
+
+// Azure Policy denies a Service with a public load balancer in this resource group's clusters, as the AKS baseline.
+resource internalLoadBalancersPolicy 'Microsoft.Authorization/policyAssignments@2024-04-01' = {
+  name: guid(resourceGroup().id, '3fc4dc25-5baf-40d8-9b05-7fe74c1bc64e')
+  location: 'global'
+  properties: {
+    displayName: 'Kubernetes clusters should use internal load balancers'
+    policyDefinitionId: tenantResourceId('Microsoft.Authorization/policyDefinitions', '3fc4dc25-5baf-40d8-9b05-7fe74c1bc64e')
+    parameters: {
+      effect: {
+        value: 'Deny'
+      }
+      excludedNamespaces: {
+        value: []
+      }
+    }
   }
 }
 
@@ -119,23 +219,50 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2024-09-01' = {
     agentPoolProfiles: [
       {
         name: 'system'
+        // The system pool runs the cluster's own add-ons only (tainted CriticalAddonsOnly): a workload never shares their nodes.
         mode: 'System'
         count: 3
-        vmSize: 'Standard_D4ds_v5'
+        vmSize: 'Standard_D2ds_v5'
         osType: 'Linux'
         osSKU: 'AzureLinux'
         type: 'VirtualMachineScaleSets'
-        availabilityZones: [
-          '1'
-          '2'
-          '3'
-        ]
+        availabilityZones: availabilityZones
         vnetSubnetID: nodesSubnetId
         // Nodes have no public address: nothing reaches them from the Internet, and egress takes the firewall.
         enableNodePublicIP: false
         maxPods: 30
+        upgradeSettings: {
+          maxSurge: '33%'
+        }
+        nodeTaints: [
+          'CriticalAddonsOnly=true:NoSchedule'
+        ]
+      }
+      {
+        name: 'user'
+        // The workload's pool: the ingress and the workload run here.
+        mode: 'User'
+        count: 2
+        vmSize: 'Standard_D4ds_v5'
+        osType: 'Linux'
+        osSKU: 'AzureLinux'
+        type: 'VirtualMachineScaleSets'
+        availabilityZones: availabilityZones
+        vnetSubnetID: nodesSubnetId
+        // Nodes have no public address: nothing reaches them from the Internet, and egress takes the firewall.
+        enableNodePublicIP: false
+        maxPods: 30
+        upgradeSettings: {
+          maxSurge: '33%'
+        }
       }
     ]
+    autoUpgradeProfile: {
+      // Node images with the OS's security fixes are applied weekly, as the AKS baseline.
+      nodeOSUpgradeChannel: 'NodeImage'
+      // Kubernetes patch releases are applied automatically (the baseline leaves this to the operators: none).
+      upgradeChannel: 'patch'
+    }
     networkProfile: {
       networkPlugin: 'azure'
       // Azure CNI overlay: pod addresses never consume or leak into the VNet.
@@ -159,8 +286,27 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2024-09-01' = {
       workloadIdentity: {
         enabled: true
       }
+      // Microsoft Defender for Containers watches the nodes and the API server for attacks.
+      defender: {
+        logAnalyticsWorkspaceResourceId: logAnalyticsWorkspaceId
+        securityMonitoring: {
+          enabled: true
+        }
+      }
+      // Unused (and possibly vulnerable) images are removed from the nodes every 5 days.
+      imageCleaner: {
+        enabled: true
+        intervalHours: 120
+      }
     }
     addonProfiles: {
+      // Azure Policy's Gatekeeper enforces the policies assigned below inside the cluster.
+      azurepolicy: {
+        enabled: true
+        config: {
+          version: 'v2'
+        }
+      }
       // The Secrets Store CSI driver mounts the ingress's certificate from Key Vault.
       azureKeyvaultSecretsProvider: {
         enabled: true
@@ -174,6 +320,8 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2024-09-01' = {
   }
   dependsOn: [
     controlPlaneNetworkRole
+    httpsOnlyIngressPolicy
+    internalLoadBalancersPolicy
   ]
 }
 

@@ -25,6 +25,9 @@ param trustedRootSecretUri string
 @description('The DNS domain of the public and ingress host names.')
 param domainName string
 
+@description('The availability zones the gateway and its address span (none where the region has none).')
+param availabilityZones array
+
 /*** VARIABLES ***/
 
 var appGatewayName = 'agw-${uniqueString(resourceGroup().id)}'
@@ -41,6 +44,8 @@ resource appGatewayPublicIp 'Microsoft.Network/publicIPAddresses@2024-05-01' = {
   sku: {
     name: 'Standard'
   }
+  // Zone-redundant: the public entry point survives the loss of a zone.
+  zones: availabilityZones
   properties: {
     publicIPAllocationMethod: 'Static'
   }
@@ -72,7 +77,347 @@ resource wafPolicy 'Microsoft.Network/ApplicationGatewayWebApplicationFirewallPo
         {
           ruleSetType: 'Microsoft_DefaultRuleSet'
           ruleSetVersion: '2.1'
-          ruleGroupOverrides: []
+          ruleGroupOverrides: [
+            {
+              ruleGroupName: 'PROTOCOL-ENFORCEMENT'
+              rules: [
+                {
+                  ruleId: '920121'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '920200'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '920201'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '920230'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '920271'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '920300'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '920320'
+                  state: 'Disabled'
+                }
+              ]
+            }
+            {
+              ruleGroupName: 'PROTOCOL-ATTACK'
+              rules: [
+                {
+                  ruleId: '921151'
+                  state: 'Disabled'
+                }
+              ]
+            }
+            {
+              ruleGroupName: 'RFI'
+              rules: [
+                {
+                  ruleId: '931130'
+                  state: 'Disabled'
+                }
+              ]
+            }
+            {
+              ruleGroupName: 'PHP'
+              rules: [
+                {
+                  ruleId: '933151'
+                  state: 'Disabled'
+                }
+              ]
+            }
+            {
+              ruleGroupName: 'XSS'
+              rules: [
+                {
+                  ruleId: '941101'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '941150'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '941320'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '941330'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '941340'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '941380'
+                  state: 'Disabled'
+                }
+              ]
+            }
+            {
+              ruleGroupName: 'SQLI'
+              rules: [
+                {
+                  ruleId: '942110'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '942120'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '942130'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '942150'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '942180'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '942200'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '942210'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '942260'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '942300'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '942310'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '942330'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '942340'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '942361'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '942370'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '942380'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '942390'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '942400'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '942410'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '942430'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '942440'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '942450'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '942470'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '942480'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '942510'
+                  state: 'Disabled'
+                }
+              ]
+            }
+            {
+              ruleGroupName: 'JAVA'
+              rules: [
+                {
+                  ruleId: '944200'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '944210'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '944240'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '944250'
+                  state: 'Disabled'
+                }
+              ]
+            }
+            {
+              ruleGroupName: 'MS-ThreatIntel-CVEs'
+              rules: [
+                {
+                  ruleId: '99001001'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '99001002'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '99001003'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '99001004'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '99001005'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '99001006'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '99001007'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '99001008'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '99001009'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '99001010'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '99001011'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '99001012'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '99001013'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '99001014'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '99001015'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '99001016'
+                  state: 'Disabled'
+                }
+              ]
+            }
+            {
+              ruleGroupName: 'MS-ThreatIntel-WebShells'
+              rules: [
+                {
+                  ruleId: '99005002'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '99005003'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '99005004'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '99005005'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '99005006'
+                  state: 'Disabled'
+                }
+              ]
+            }
+            {
+              ruleGroupName: 'MS-ThreatIntel-AppSec'
+              rules: [
+                {
+                  ruleId: '99030001'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '99030002'
+                  state: 'Disabled'
+                }
+              ]
+            }
+            {
+              ruleGroupName: 'MS-ThreatIntel-SQLI'
+              rules: [
+                {
+                  ruleId: '99031001'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '99031002'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '99031003'
+                  state: 'Disabled'
+                }
+                {
+                  ruleId: '99031004'
+                  state: 'Disabled'
+                }
+              ]
+            }
+          ]
         }
         {
           ruleSetType: 'Microsoft_BotManagerRuleSet'
@@ -89,6 +434,8 @@ resource wafPolicy 'Microsoft.Network/ApplicationGatewayWebApplicationFirewallPo
 resource appGateway 'Microsoft.Network/applicationGateways@2024-05-01' = {
   name: appGatewayName
   location: location
+  // Instances in every zone: the edge survives the loss of a zone.
+  zones: availabilityZones
   // Its own identity reads its certificates from Key Vault: no certificate is uploaded by hand.
   identity: {
     type: 'UserAssigned'
@@ -108,6 +455,8 @@ resource appGateway 'Microsoft.Network/applicationGateways@2024-05-01' = {
     firewallPolicy: {
       id: wafPolicy.id
     }
+    // The model's listener protocols: what the local edge speaks to clients, Azure speaks too.
+    enableHttp2: true
     sslPolicy: {
       policyType: 'CustomV2'
       // No TLS 1.0/1.1: protocol downgrade attacks.

@@ -13,6 +13,9 @@ param logAnalyticsWorkspaceId string
 @description('The AzureFirewallSubnet of the spoke VNet.')
 param firewallSubnetId string
 
+@description('The availability zones the firewall and its address span (none where the region has none).')
+param availabilityZones array
+
 /*** RESOURCES ***/
 
 // The single address the cluster's allowed egress leaves from.
@@ -22,6 +25,8 @@ resource firewallPublicIp 'Microsoft.Network/publicIPAddresses@2024-05-01' = {
   sku: {
     name: 'Standard'
   }
+  // Zone-redundant: the egress address survives the loss of a zone.
+  zones: availabilityZones
   properties: {
     publicIPAllocationMethod: 'Static'
   }
@@ -32,11 +37,20 @@ resource firewallPolicy 'Microsoft.Network/firewallPolicies@2024-05-01' = {
   name: 'fwp-${uniqueString(resourceGroup().id)}'
   location: location
   properties: {
+    // The model's tier (AddAzdPublishing): Premium inspects traffic with IDPS; Standard does not.
     sku: {
-      tier: 'Standard'
+      tier: 'Premium'
     }
     // Known-malicious addresses and domains are blocked, not just logged.
     threatIntelMode: 'Deny'
+    // DNS proxy: the firewall resolves the names its FQDN rules match with the same answers the cluster gets.
+    dnsSettings: {
+      enableProxy: true
+    }
+    // IDPS: traffic matching a known attack signature is dropped, not just alerted on.
+    intrusionDetection: {
+      mode: 'Deny'
+    }
   }
 }
 
@@ -130,14 +144,59 @@ resource egressRules 'Microsoft.Network/firewallPolicies/ruleCollectionGroups@20
   }
 }
 
+// The vault provisioning script signs in with its identity and pulls the Azure CLI image; nothing else leaves its subnet.
+resource provisioningRules 'Microsoft.Network/firewallPolicies/ruleCollectionGroups@2024-05-01' = {
+  parent: firewallPolicy
+  name: 'vault-provisioning'
+  properties: {
+    priority: 300
+    ruleCollections: [
+      {
+        ruleCollectionType: 'FirewallPolicyFilterRuleCollection'
+        name: 'deployment-script'
+        priority: 100
+        action: {
+          type: 'Allow'
+        }
+        rules: [
+          {
+            ruleType: 'ApplicationRule'
+            name: 'entra-arm-and-cli-image'
+            sourceAddresses: [
+              '10.240.4.64/28'
+            ]
+            protocols: [
+              {
+                protocolType: 'Https'
+                port: 443
+              }
+            ]
+            targetFqdns: [
+              replace(replace(environment().authentication.loginEndpoint, 'https://', ''), '/', '')
+              replace(replace(environment().resourceManager, 'https://', ''), '/', '')
+              'mcr.microsoft.com'
+              '*.data.mcr.microsoft.com'
+            ]
+          }
+        ]
+      }
+    ]
+  }
+  dependsOn: [
+    egressRules
+  ]
+}
+
 // The next hop of every route out of the cluster subnets.
 resource firewall 'Microsoft.Network/azureFirewalls@2024-05-01' = {
   name: 'fw-${uniqueString(resourceGroup().id)}'
   location: location
+  // Zone-redundant, as the AKS baseline's.
+  zones: availabilityZones
   properties: {
     sku: {
       name: 'AZFW_VNet'
-      tier: 'Standard'
+      tier: 'Premium'
     }
     firewallPolicy: {
       id: firewallPolicy.id

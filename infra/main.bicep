@@ -15,27 +15,17 @@ param location string
 @description('The DNS domain of the public and ingress host names (for example contoso.com).')
 param domainName string
 
+@description('Whether Application Gateway, Azure Firewall, their public addresses, the registry and the node pools span the region\'s three availability zones (turn off only where the region has none).')
+param useAvailabilityZones bool = true
+
 @description('Whether the AKS API server has a private address only.')
 param privateApiServer bool = false
 
 @description('The CIDR range allowed to reach the AKS API server (set by the preprovision hook to your address).')
 param apiServerAuthorizedIpRange string
 
-@description('Secret edge-tls, base64: filled by the preprovision hook.')
-@secure()
-param edgeTlsValue string
-
-@description('Secret ingress-tls-root, base64: filled by the preprovision hook.')
-@secure()
-param ingressTlsRootValue string
-
-@description('Secret ingress-tls, base64: filled by the preprovision hook.')
-@secure()
-param ingressTlsValue string
-
-@description('Secret workload-api-key: filled by the preprovision hook.')
-@secure()
-param workloadApiKeyValue string
+@description('The Key Vault issuer of the public certificates: Self (a demo), or one you registered with the vault, which orders and renews them.')
+param publicCertificateIssuer string = 'Self'
 
 /*** VARIABLES ***/
 
@@ -43,6 +33,9 @@ param workloadApiKeyValue string
 var tags = {
   'azd-env-name': environmentName
 }
+
+// Zone redundancy survives the loss of a datacenter.
+var availabilityZones = useAvailabilityZones ? ['1', '2', '3'] : []
 
 /*** RESOURCES ***/
 
@@ -80,6 +73,7 @@ module firewall 'firewall.bicep' = {
     location: location
     logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
     firewallSubnetId: network.outputs.firewallSubnetId
+    availabilityZones: availabilityZones
   }
 }
 
@@ -92,7 +86,7 @@ module identities 'identities.bicep' = {
   }
 }
 
-// The certificates, and who may read each.
+// The certificates Key Vault creates and renews, and who may read each.
 module keyVault 'keyvault.bicep' = {
   name: 'keyvault'
   scope: rg
@@ -101,14 +95,16 @@ module keyVault 'keyvault.bicep' = {
     logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
     privateEndpointsSubnetId: network.outputs.privateEndpointsSubnetId
     vaultZoneId: network.outputs.vaultZoneId
+    deploymentScriptsSubnetId: network.outputs.deploymentScriptsSubnetId
+    domainName: domainName
+    publicCertificateIssuer: publicCertificateIssuer
     workloadPrincipalId: identities.outputs.workloadPrincipalId
     ingressPrincipalId: identities.outputs.ingressPrincipalId
     edgePrincipalId: identities.outputs.edgePrincipalId
-    edgeTlsValue: edgeTlsValue
-    ingressTlsRootValue: ingressTlsRootValue
-    ingressTlsValue: ingressTlsValue
-    workloadApiKeyValue: workloadApiKeyValue
   }
+  dependsOn: [
+    firewall
+  ]
 }
 
 // The public edge.
@@ -123,6 +119,7 @@ module appGateway 'appgateway.bicep' = {
     listenerCertificateSecretUri: keyVault.outputs.edgeTlsSecretUri
     trustedRootSecretUri: keyVault.outputs.ingressTlsRootSecretUri
     domainName: domainName
+    availabilityZones: availabilityZones
   }
 }
 
@@ -138,9 +135,15 @@ module aks 'aks.bicep' = {
     controlPlaneIdentityName: identities.outputs.aksControlplaneName
     privateApiServer: privateApiServer
     apiServerAuthorizedIpRange: apiServerAuthorizedIpRange
+    privateEndpointsSubnetId: network.outputs.privateEndpointsSubnetId
+    registryZoneId: network.outputs.registryZoneId
+    availabilityZones: availabilityZones
     ingressIdentityName: identities.outputs.ingressName
     workloadIdentityName: identities.outputs.workloadName
   }
+  dependsOn: [
+    firewall
+  ]
 }
 
 /*** OUTPUTS ***/

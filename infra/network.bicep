@@ -83,11 +83,84 @@ resource appGatewayNsg 'Microsoft.Network/networkSecurityGroups@2024-05-01' = {
   }
 }
 
-// The node subnet takes no traffic from the Internet; NetworkPolicies narrow the rest per pod.
+// The node subnet takes traffic from the cluster itself and the edge only, never from the Internet; NetworkPolicies narrow the rest per pod.
 resource nodesNsg 'Microsoft.Network/networkSecurityGroups@2024-05-01' = {
   name: 'nsg-clusternodes'
   location: location
-  properties: {}
+  properties: {
+    securityRules: [
+      {
+        name: 'AllowNodesToNodes'
+        properties: {
+          description: 'Node to node: kubelet, system pods, services across nodes.'
+          priority: 100
+          direction: 'Inbound'
+          access: 'Allow'
+          protocol: '*'
+          sourceAddressPrefix: '10.240.0.0/22'
+          sourcePortRange: '*'
+          destinationAddressPrefix: '*'
+          destinationPortRange: '*'
+        }
+      }
+      {
+        name: 'AllowPodsToNodes'
+        properties: {
+          description: 'Pod to pod across nodes (Azure CNI overlay keeps pod source addresses).'
+          priority: 110
+          direction: 'Inbound'
+          access: 'Allow'
+          protocol: '*'
+          sourceAddressPrefix: '192.168.0.0/16'
+          sourcePortRange: '*'
+          destinationAddressPrefix: '*'
+          destinationPortRange: '*'
+        }
+      }
+      {
+        name: 'AllowHttpsFromAppGateway'
+        properties: {
+          description: 'The edge reaches the ingress\'s internal load balancer, which delivers to the nodes.'
+          priority: 120
+          direction: 'Inbound'
+          access: 'Allow'
+          protocol: 'Tcp'
+          sourceAddressPrefix: '10.240.5.0/24'
+          sourcePortRange: '*'
+          destinationAddressPrefix: '*'
+          destinationPortRange: '443'
+        }
+      }
+      {
+        name: 'AllowAzureLoadBalancer'
+        properties: {
+          description: 'The platform\'s health probes of the internal load balancer.'
+          priority: 130
+          direction: 'Inbound'
+          access: 'Allow'
+          protocol: 'Tcp'
+          sourceAddressPrefix: 'AzureLoadBalancer'
+          sourcePortRange: '*'
+          destinationAddressPrefix: '*'
+          destinationPortRange: '*'
+        }
+      }
+      {
+        name: 'DenyAllInbound'
+        properties: {
+          description: 'Anything not allowed above is denied.'
+          priority: 4096
+          direction: 'Inbound'
+          access: 'Deny'
+          protocol: '*'
+          sourceAddressPrefix: '*'
+          sourcePortRange: '*'
+          destinationAddressPrefix: '*'
+          destinationPortRange: '*'
+        }
+      }
+    ]
+  }
 }
 
 // Only the App Gateway subnet reaches the ingress's internal load balancer, on HTTPS.
@@ -180,6 +253,30 @@ resource privateEndpointsNsg 'Microsoft.Network/networkSecurityGroups@2024-05-01
   }
 }
 
+// The provisioning script's container takes no inbound traffic at all; it only calls out (through the firewall).
+resource deploymentScriptsNsg 'Microsoft.Network/networkSecurityGroups@2024-05-01' = {
+  name: 'nsg-deploymentscripts'
+  location: location
+  properties: {
+    securityRules: [
+      {
+        name: 'DenyAllInbound'
+        properties: {
+          description: 'Anything not allowed above is denied.'
+          priority: 4096
+          direction: 'Inbound'
+          access: 'Deny'
+          protocol: '*'
+          sourceAddressPrefix: '*'
+          sourcePortRange: '*'
+          destinationAddressPrefix: '*'
+          destinationPortRange: '*'
+        }
+      }
+    ]
+  }
+}
+
 // All egress of the cluster subnets goes through the firewall, which allows only the model's allow-list.
 resource routeTable 'Microsoft.Network/routeTables@2024-05-01' = {
   name: 'route-to-firewall'
@@ -207,6 +304,12 @@ resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' = {
     addressSpace: {
       addressPrefixes: [
         '10.240.0.0/16'
+      ]
+    }
+    // Every name is resolved through the firewall's DNS proxy, so its FQDN rules see what the cluster sees (as the AKS baseline).
+    dhcpOptions: {
+      dnsServers: [
+        '10.240.6.4'
       ]
     }
     subnets: [
@@ -270,6 +373,33 @@ resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' = {
           defaultOutboundAccess: false
         }
       }
+      {
+        name: 'snet-deploymentscripts'
+        properties: {
+          addressPrefix: '10.240.4.64/28'
+          // No implicit outbound Internet access: egress goes through the firewall or nowhere.
+          defaultOutboundAccess: false
+          networkSecurityGroup: {
+            id: deploymentScriptsNsg.id
+          }
+          routeTable: {
+            id: routeTable.id
+          }
+          delegations: [
+            {
+              name: 'aci'
+              properties: {
+                serviceName: 'Microsoft.ContainerInstance/containerGroups'
+              }
+            }
+          ]
+          serviceEndpoints: [
+            {
+              service: 'Microsoft.Storage'
+            }
+          ]
+        }
+      }
     ]
   }
 }
@@ -277,6 +407,12 @@ resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' = {
 // Key Vault's name resolves to its private endpoint inside the VNet.
 resource vaultZone 'Microsoft.Network/privateDnsZones@2024-06-01' = {
   name: 'privatelink.vaultcore.azure.net'
+  location: 'global'
+}
+
+// The registry's name resolves to its private endpoint inside the VNet: images never cross the Internet.
+resource registryZone 'Microsoft.Network/privateDnsZones@2024-06-01' = {
+  name: 'privatelink.azurecr.io'
   location: 'global'
 }
 
@@ -289,6 +425,19 @@ resource ingressZone 'Microsoft.Network/privateDnsZones@2024-06-01' = {
 // Resolvable from the VNet only.
 resource vaultZoneLink 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-06-01' = {
   parent: vaultZone
+  name: 'spoke'
+  location: 'global'
+  properties: {
+    registrationEnabled: false
+    virtualNetwork: {
+      id: vnet.id
+    }
+  }
+}
+
+// Resolvable from the VNet only.
+resource registryZoneLink 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-06-01' = {
+  parent: registryZone
   name: 'spoke'
   location: 'global'
   properties: {
@@ -338,4 +487,8 @@ output privateEndpointsSubnetId string = vnet.properties.subnets[3].id
 
 output firewallSubnetId string = vnet.properties.subnets[4].id
 
+output deploymentScriptsSubnetId string = vnet.properties.subnets[5].id
+
 output vaultZoneId string = vaultZone.id
+
+output registryZoneId string = registryZone.id

@@ -36,6 +36,7 @@ internal static class GatewayConfiguration
             HstsMaxAge = gateway.HstsMaxAge,
             ClientIdentityHeaders = [.. ClientIdentityHeaders.All],
         };
+        options.Https.Http2 = gateway.Http2;
         if (gateway.TrustedUpstream is not null)
         {
             options.TrustedUpstreamNetworks = [.. upstream.Networks];

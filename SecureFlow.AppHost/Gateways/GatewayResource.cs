@@ -14,6 +14,9 @@ public abstract class GatewayResource(string name) : ProjectResource(name)
 
     public TlsPolicy TlsPolicy { get; internal set; } = TlsPolicy.Baseline;
 
+    /// <summary>Whether the TLS listener speaks HTTP/2 besides HTTP/1.1 (<c>WithHttp2</c>; on by default, as Application Gateway's <c>enableHttp2</c>).</summary>
+    public bool Http2 { get; internal set; } = true;
+
     /// <summary>The certificates the gateway serves, chosen by SNI (<c>WithCertificate</c>), in the order they were added.</summary>
     public IReadOnlyList<CertificateResource> Certificates => [.. Annotations.OfType<GatewayCertificateAnnotation>().Select(annotation => annotation.Certificate)];
 

@@ -25,6 +25,21 @@ public static class GatewayResourceExtensions
     }
 
     /// <summary>
+    /// Whether the gateway's listener speaks HTTP/2 to clients besides HTTP/1.1 (default on): the local gateway's ALPN
+    /// and, at the edge, Application Gateway's <c>enableHttp2</c>.
+    /// <code>
+    /// builder.AddApplicationGateway("edge").WithHttp2(false);
+    /// </code>
+    /// </summary>
+    public static IResourceBuilder<T> WithHttp2<T>(this IResourceBuilder<T> builder, bool enabled = true) where T : GatewayResource
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        builder.Resource.Http2 = enabled;
+        return builder;
+    }
+
+    /// <summary>
     /// Serves <paramref name="certificate"/> to handshakes whose SNI name it covers. A gateway has no default
     /// certificate: a handshake for any other name is refused.
     /// <code>

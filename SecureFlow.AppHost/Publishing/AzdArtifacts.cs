@@ -16,9 +16,9 @@ internal static class AzdArtifacts
     /// <summary>The azd project name.</summary>
     public const string ProjectName = "secureflow";
 
-    public static IReadOnlyList<(string Path, string Text)> Generate(IEnumerable<IResource> resources)
+    public static IReadOnlyList<(string Path, string Text)> Generate(IEnumerable<IResource> resources, AzureFirewallTier firewallTier = AzureFirewallTier.Premium)
     {
-        var app = PublishedApp.From(resources);
+        var app = PublishedApp.From(resources) with { FirewallTier = firewallTier };
         BicepFile[] bicep =
         [
             MainTemplate.Build(app),
@@ -43,9 +43,10 @@ internal static class AzdArtifacts
     }
 
     /// <summary>Writes every artifact under <paramref name="outputDirectory"/>, replacing what a previous publish wrote.</summary>
-    public static async Task<IReadOnlyList<string>> WriteAsync(IEnumerable<IResource> resources, string outputDirectory, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<string>> WriteAsync(
+        IEnumerable<IResource> resources, string outputDirectory, CancellationToken cancellationToken, AzureFirewallTier firewallTier = AzureFirewallTier.Premium)
     {
-        var artifacts = Generate(resources);
+        var artifacts = Generate(resources, firewallTier);
         foreach (var generatedFolder in new[] { "infra", "deploy" }.Select(folder => System.IO.Path.Combine(outputDirectory, folder)).Where(Directory.Exists))
         {
             // A file the model no longer produces must not linger and be deployed.

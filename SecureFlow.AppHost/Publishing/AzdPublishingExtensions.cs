@@ -17,7 +17,9 @@ public static class AzdPublishingExtensions
     /// builder.AddAzdPublishing();
     /// </code>
     /// </summary>
-    public static IDistributedApplicationBuilder AddAzdPublishing(this IDistributedApplicationBuilder builder)
+    /// <param name="builder">The app model's builder.</param>
+    /// <param name="firewallTier">The Azure Firewall tier: Premium (IDPS, the AKS baseline's) unless cost asks for Standard.</param>
+    public static IDistributedApplicationBuilder AddAzdPublishing(this IDistributedApplicationBuilder builder, AzureFirewallTier firewallTier = AzureFirewallTier.Premium)
     {
         ArgumentNullException.ThrowIfNull(builder);
 
@@ -25,7 +27,7 @@ public static class AzdPublishingExtensions
         builder.Pipeline.AddStep(StepName, async context =>
         {
             var output = context.Services.GetRequiredService<IPipelineOutputService>().GetOutputDirectory();
-            var written = await AzdArtifacts.WriteAsync(context.Model.Resources, output, context.CancellationToken).ConfigureAwait(false);
+            var written = await AzdArtifacts.WriteAsync(context.Model.Resources, output, context.CancellationToken, firewallTier).ConfigureAwait(false);
             await context.ReportingStep.CompleteAsync($"Wrote {written.Count} files for azd into {output}", cancellationToken: context.CancellationToken).ConfigureAwait(false);
         }, requiredBy: WellKnownPipelineSteps.Publish);
 

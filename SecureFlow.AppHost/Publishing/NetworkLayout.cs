@@ -11,6 +11,11 @@ internal static class NetworkLayout
     public const string ClusterNodesSubnet = "10.240.0.0/22";
     public const string IngressServicesSubnet = "10.240.4.0/28";
     public const string PrivateEndpointsSubnet = "10.240.4.32/28";
+
+    /// <summary>The vault provisioning script's container (Azure Container Instances, delegated).</summary>
+    public const string DeploymentScriptsSubnet = "10.240.4.64/28";
+
+    public const string DeploymentScriptsSubnetName = "snet-deploymentscripts";
     public const string ApplicationGatewaySubnet = "10.240.5.0/24";
     public const string FirewallSubnet = "10.240.6.0/26";
 

@@ -15,6 +15,9 @@ internal sealed record PublishedApp(
     IReadOnlyList<VaultRoleAssignment> RoleAssignments,
     WafSettings Waf)
 {
+    /// <summary>The published Azure Firewall's tier (<c>AddAzdPublishing</c>).</summary>
+    public AzureFirewallTier FirewallTier { get; init; } = AzureFirewallTier.Premium;
+
     /// <summary>The Kubernetes namespace every pod of the app runs in.</summary>
     public const string Namespace = "secureflow";
 

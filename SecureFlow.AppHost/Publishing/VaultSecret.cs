@@ -6,12 +6,6 @@ namespace SecureFlow.AppHost.Publishing;
 /// <param name="Format">The form its reader needs.</param>
 internal sealed record VaultSecret(string Name, CertificateResource? Certificate, SecretFormat Format)
 {
-    /// <summary>The azd environment variable the provisioning hook fills with the secret's value (base64 for a certificate).</summary>
-    public string EnvironmentVariable => Name.Replace('-', '_').ToUpperInvariant() + (Format == SecretFormat.Value ? "_VALUE" : "_BASE64");
-
-    /// <summary>The Bicep parameter that carries the value into the deployment.</summary>
-    public string Parameter => Symbol + "Value";
-
     /// <summary>A Bicep symbolic name: <c>edgeTls</c> for <c>edge-tls</c>.</summary>
     public string Symbol => BicepSymbol.From(Name);
 }

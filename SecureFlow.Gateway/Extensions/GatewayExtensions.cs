@@ -63,7 +63,7 @@ public static partial class GatewayExtensions
 
             // Validated options: a listener without a port or certificate stops the gateway at start, with the reason.
             var gateway = kestrel.ApplicationServices.GetRequiredService<IOptions<GatewayOptions>>().Value;
-            Listen(kestrel, gateway.Https.Address, gateway.Https.Port, listen => UseStrictTls(listen, gateway.Https.HandshakeTimeout));
+            Listen(kestrel, gateway.Https.Address, gateway.Https.Port, listen => UseStrictTls(listen, gateway.Https));
 
             // Health probes (Aspire's, Kubernetes') use a plain listener that serves nothing but health endpoints.
             if (kestrel.ApplicationServices.GetRequiredService<IOptions<ManagementOptions>>().Value.Port is { } managementPort)
@@ -116,15 +116,17 @@ public static partial class GatewayExtensions
         }
     }
 
-    private static void UseStrictTls(ListenOptions listen, TimeSpan handshakeTimeout)
+    private static void UseStrictTls(ListenOptions listen, GatewayListenerOptions listener)
     {
         var services = listen.ApplicationServices;
         var policy = services.GetRequiredService<ListenerHandshake>();
         var metrics = services.GetRequiredService<GatewayMetrics>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger<TlsHandshakeGuard>();
+        var handshakeTimeout = listener.HandshakeTimeout;
         var guard = new TlsHandshakeGuard(policy, metrics, handshakeTimeout, logger);
 
-        listen.Protocols = HttpProtocols.Http1AndHttp2;
+        // The model's protocols (Application Gateway's enableHttp2 in Azure); ALPN offers the same (ListenerHandshake).
+        listen.Protocols = listener.Http2 ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http1;
         listen.Use(next => connection => guard.OnConnectionAsync(connection, next));
         listen.UseHttps(new TlsHandshakeCallbackOptions
         {

@@ -1,5 +1,6 @@
 using System.Net.Security;
 using System.Security.Authentication;
+using Microsoft.Extensions.Options;
 using SecureFlow.Gateway.Certificates;
 using SecureFlow.ServiceDefaults.Tls;
 
@@ -10,11 +11,16 @@ namespace SecureFlow.Gateway.Tls;
 /// strict SNI over the gateway's certificates. It names the refusal a ClientHello will meet, so that each refusal is
 /// counted by reason, and gives the server options for a handshake that may go ahead.
 /// </summary>
-public sealed class ListenerHandshake(KestrelTlsPolicy policy, SniCertificateSelector certificates)
+public sealed class ListenerHandshake(KestrelTlsPolicy policy, SniCertificateSelector certificates, IOptions<GatewayOptions> gateway)
 {
     public KestrelTlsPolicy Policy { get; } = policy;
 
     public SniCertificateSelector Certificates { get; } = certificates;
+
+    /// <summary>What ALPN offers: HTTP/2 only where the model lets the listener speak it, so that no client negotiates a protocol Kestrel refuses.</summary>
+    private readonly List<SslApplicationProtocol> applicationProtocols = gateway.Value.Https.Http2
+        ? [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11]
+        : [SslApplicationProtocol.Http11];
 
     /// <summary>The refusal a ClientHello will meet under this policy, or null if the handshake can go ahead.</summary>
     public HandshakeRefusal? Classify(ClientHello hello)
@@ -53,7 +59,7 @@ public sealed class ListenerHandshake(KestrelTlsPolicy policy, SniCertificateSel
         {
             ServerCertificateContext = certificate,
             ClientCertificateRequired = false,
-            ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11],
+            ApplicationProtocols = applicationProtocols,
         };
         Policy.Apply(options);
         return options;

@@ -4,7 +4,7 @@ namespace SecureFlow.AppHost.Publishing.Azd;
 
 /// <summary>
 /// <c>azure.yaml</c>: the azd project. Bicep in <c>infra/</c>; each pod of the model is a <c>host: aks</c> service
-/// deployed with its manifests from <c>deploy/</c>; the preprovision hook puts the certificates in place first.
+/// deployed with its manifests from <c>deploy/</c>; the preprovision hook checks its inputs first.
 /// </summary>
 internal static class AzureYaml
 {
@@ -18,8 +18,8 @@ internal static class AzureYaml
         text.Append("name: ").Append(projectName).Append('\n');
         text.Append("infra:\n  provider: bicep\n  path: infra\n  module: main\n");
         text.Append("hooks:\n");
-        text.Append("  # Creates the certificates (or takes yours) and hands them to the deployment: no manual certificate step.\n");
-        text.Append("  preprovision:\n    shell: sh\n    run: ").Append(ProvisioningHook.Path).Append("\n    continueOnError: false\n    interactive: false\n");
+        text.Append("  # Refuses what would deploy a weaker control before anything is provisioned (POSIX sh); Key Vault creates the certificates.\n");
+        text.Append("  preprovision:\n    shell: ").Append(ProvisioningHook.Shell).Append("\n    run: ").Append(ProvisioningHook.Path).Append("\n    continueOnError: false\n    interactive: false\n");
         text.Append("services:\n");
         foreach (var pod in app.Pods)
         {

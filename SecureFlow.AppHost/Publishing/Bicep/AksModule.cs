@@ -24,6 +24,9 @@ internal static class AksModule
 
         file.Parameter("privateApiServer", "bool", "Whether the API server has a private address only (deploy from inside the VNet then).", defaultValue: false);
         file.Parameter("apiServerAuthorizedIpRange", "string", "The CIDR range allowed to reach the public API server (your address; unused with a private API server).");
+        file.Parameter("privateEndpointsSubnetId", "string", "The subnet of the registry's private endpoint.");
+        file.Parameter("registryZoneId", "string", "The private DNS zone privatelink.azurecr.io.");
+        file.Parameter("availabilityZones", "array", "The availability zones the node pools and the registry span (none where the region has none).");
 
         var networkContributor = BuiltInRoles.Declare(file, "networkContributorRole", BuiltInRoles.NetworkContributor, "Network Contributor");
         var acrPull = BuiltInRoles.Declare(file, "acrPullRole", BuiltInRoles.AcrPull, "AcrPull");
@@ -41,18 +44,50 @@ internal static class AksModule
             "The control plane creates the ingress's internal load balancer in the spoke VNet; it gets that VNet and nothing more.",
             RoleAssignment(vnet, networkContributor, Expr($"{controlPlane}.properties.principalId"), Expr($"{controlPlane}.id")));
 
-        var registry = file.Resource("registry", "Microsoft.ContainerRegistry/registries@2023-07-01",
-            "Images come from the deployment's own registry, pulled by the kubelet's identity (no pull secret).", new BicepObject
+        var registry = file.Resource("registry", "Microsoft.ContainerRegistry/registries@2025-04-01",
+            "Images come from the deployment's own registry, pulled by the kubelet's identity (no pull secret), over a private endpoint only.", new BicepObject
             {
                 { "name", UniqueName("cr") },
                 { "location", Expr("location") },
-                { "sku", new BicepObject { { "name", "Standard" } } },
+                { "sku", new BicepObject { { "name", "Premium" } }, "Premium: private endpoints, zone redundancy and retention, as the AKS baseline's registry." },
                 { "properties", new BicepObject
                     {
                         { "adminUserEnabled", false, "No shared admin password: pushes and pulls use Entra ID identities." },
+                        { "anonymousPullEnabled", false, "No image is readable without an identity." },
+                        { "publicNetworkAccess", "Disabled", "No access from the Internet: only through the private endpoint." },
+                        { "networkRuleBypassOptions", "None", "No Azure service reaches it around the private endpoint either." },
+                        { "dataEndpointEnabled", true, "Image layers come from a regional data endpoint that resolves privately too." },
+                        { "zoneRedundancy", Expr("empty(availabilityZones) ? 'Disabled' : 'Enabled'") },
+                        { "policies", new BicepObject
+                            {
+                                { "retentionPolicy", new BicepObject { { "days", 15 }, { "status", "enabled" } }, "Untagged manifests are deleted after 15 days." },
+                            }
+                        },
                     }
                 },
             });
+        PrivateEndpoint(file, "registryEndpoint", registry, "registry", Expr("privateEndpointsSubnetId"), Expr("registryZoneId"),
+            "The registry's only network path: a private address in the VNet (so the firewall needs no registry FQDN).",
+            "The registry's login server and data endpoint resolve to the private endpoint inside the VNet.");
+
+        var policies = BaselinePolicies.Select(policy => file.Resource(policy.Symbol, "Microsoft.Authorization/policyAssignments@2024-04-01",
+            $"Azure Policy denies {policy.Why} in this resource group's clusters, as the AKS baseline.", new BicepObject
+            {
+                { "name", Expr($"guid(resourceGroup().id, '{policy.DefinitionId}')") },
+                { "location", "global" },
+                { "properties", new BicepObject
+                    {
+                        { "displayName", policy.DisplayName },
+                        { "policyDefinitionId", Expr($"tenantResourceId('Microsoft.Authorization/policyDefinitions', '{policy.DefinitionId}')") },
+                        { "parameters", new BicepObject
+                            {
+                                { "effect", new BicepObject { { "value", "Deny" } } },
+                                { "excludedNamespaces", new BicepObject { { "value", Array.Empty<string>() } } },
+                            }
+                        },
+                    }
+                },
+            })).ToList();
 
         var cluster = file.Resource("cluster", "Microsoft.ContainerService/managedClusters@2024-09-01",
             "The cluster, with the AKS baseline's security controls.", new BicepObject
@@ -87,20 +122,15 @@ internal static class AksModule
                         },
                         { "agentPoolProfiles", new[]
                             {
-                                new BicepObject
-                                {
-                                    { "name", "system" },
-                                    { "mode", "System" },
-                                    { "count", 3 },
-                                    { "vmSize", "Standard_D4ds_v5" },
-                                    { "osType", "Linux" },
-                                    { "osSKU", "AzureLinux" },
-                                    { "type", "VirtualMachineScaleSets" },
-                                    { "availabilityZones", new[] { "1", "2", "3" } },
-                                    { "vnetSubnetID", Expr("nodesSubnetId") },
-                                    { "enableNodePublicIP", false, "Nodes have no public address: nothing reaches them from the Internet, and egress takes the firewall." },
-                                    { "maxPods", 30 },
-                                }
+                                NodePool("system", "System", 3, "Standard_D2ds_v5", ["CriticalAddonsOnly=true:NoSchedule"],
+                                    "The system pool runs the cluster's own add-ons only (tainted CriticalAddonsOnly): a workload never shares their nodes."),
+                                NodePool("user", "User", 2, "Standard_D4ds_v5", [], "The workload's pool: the ingress and the workload run here."),
+                            }
+                        },
+                        { "autoUpgradeProfile", new BicepObject
+                            {
+                                { "nodeOSUpgradeChannel", "NodeImage", "Node images with the OS's security fixes are applied weekly, as the AKS baseline." },
+                                { "upgradeChannel", "patch", "Kubernetes patch releases are applied automatically (the baseline leaves this to the operators: none)." },
                             }
                         },
                         { "networkProfile", new BicepObject
@@ -120,10 +150,20 @@ internal static class AksModule
                         { "securityProfile", new BicepObject
                             {
                                 { "workloadIdentity", new BicepObject { { "enabled", true } }, "Pods authenticate as their own identity: no secrets in the cluster." },
+                                { "defender", new BicepObject
+                                    {
+                                        { "logAnalyticsWorkspaceResourceId", Expr("logAnalyticsWorkspaceId") },
+                                        { "securityMonitoring", new BicepObject { { "enabled", true } } },
+                                    }, "Microsoft Defender for Containers watches the nodes and the API server for attacks."
+                                },
+                                { "imageCleaner", new BicepObject { { "enabled", true }, { "intervalHours", 120 } },
+                                    "Unused (and possibly vulnerable) images are removed from the nodes every 5 days." },
                             }
                         },
                         { "addonProfiles", new BicepObject
                             {
+                                { "azurepolicy", new BicepObject { { "enabled", true }, { "config", new BicepObject { { "version", "v2" } } } },
+                                    "Azure Policy's Gatekeeper enforces the policies assigned below inside the cluster." },
                                 { "azureKeyvaultSecretsProvider", new BicepObject
                                     {
                                         { "enabled", true },
@@ -139,7 +179,7 @@ internal static class AksModule
                         },
                     }
                 },
-                { "dependsOn", new[] { networkRole } },
+                { "dependsOn", (BicepExpression[])[networkRole, .. policies] },
             });
 
         file.Resource("kubeletAcrPull", RoleAssignmentType, "The kubelet pulls images and can do nothing else with the registry.",
@@ -170,6 +210,38 @@ internal static class AksModule
     }
 
     public static string IdentityParameter(string pod) => BicepSymbol.From(pod + "-identity-name");
+
+    /// <summary>The AKS baseline's deny policies for what reaches a cluster from outside (workload-team/modules/policies.bicep).</summary>
+    public static IReadOnlyList<(string Symbol, string DefinitionId, string DisplayName, string Why)> BaselinePolicies { get; } =
+    [
+        ("httpsOnlyIngressPolicy", "1a5b4dca-0b6f-4cf5-907c-56316bc1bf3d", "Kubernetes clusters should be accessible only over HTTPS", "an ingress that is not HTTPS only"),
+        ("internalLoadBalancersPolicy", "3fc4dc25-5baf-40d8-9b05-7fe74c1bc64e", "Kubernetes clusters should use internal load balancers", "a Service with a public load balancer"),
+    ];
+
+    private static BicepObject NodePool(string name, string mode, int count, string vmSize, string[] taints, string why)
+    {
+        var pool = new BicepObject
+        {
+            { "name", name },
+            { "mode", mode, why },
+            { "count", count },
+            { "vmSize", vmSize },
+            { "osType", "Linux" },
+            { "osSKU", "AzureLinux" },
+            { "type", "VirtualMachineScaleSets" },
+            { "availabilityZones", Expr("availabilityZones") },
+            { "vnetSubnetID", Expr("nodesSubnetId") },
+            { "enableNodePublicIP", false, "Nodes have no public address: nothing reaches them from the Internet, and egress takes the firewall." },
+            { "maxPods", 30 },
+            { "upgradeSettings", new BicepObject { { "maxSurge", "33%" } } },
+        };
+        if (taints.Length > 0)
+        {
+            pool.Add("nodeTaints", taints);
+        }
+
+        return pool;
+    }
 
     private static string IdentitySymbol(string pod) => BicepSymbol.From(pod + "-identity");
 }

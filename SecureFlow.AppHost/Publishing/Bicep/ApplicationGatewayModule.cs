@@ -31,6 +31,7 @@ internal static class ApplicationGatewayModule
         file.Parameter("listenerCertificateSecretUri", "string", $"The Key Vault secret URI of {listenerSecret.Name} (no version: rotation is picked up).");
         file.Parameter("trustedRootSecretUri", "string", $"The Key Vault secret URI of {trustedRoot.Name}.");
         file.Parameter("domainName", "string", "The DNS domain of the public and ingress host names.");
+        file.Parameter("availabilityZones", "array", "The availability zones the gateway and its address span (none where the region has none).");
 
         var name = file.Variable("appGatewayName", UniqueName("agw-"));
         var backendHost = file.Variable("backendHostName", Expr(AzureHostName.InBicep(backend.DestinationHost!)),
@@ -42,6 +43,7 @@ internal static class ApplicationGatewayModule
                 { "name", UniqueName("pip-agw-") },
                 { "location", Expr("location") },
                 { "sku", new BicepObject { { "name", "Standard" } } },
+                { "zones", Expr("availabilityZones"), "Zone-redundant: the public entry point survives the loss of a zone." },
                 { "properties", new BicepObject { { "publicIPAllocationMethod", "Static" } } },
             });
 
@@ -70,7 +72,7 @@ internal static class ApplicationGatewayModule
                                     {
                                         { "ruleSetType", set.Type },
                                         { "ruleSetVersion", set.Version },
-                                        { "ruleGroupOverrides", set == WafSettings.DefaultRuleSet ? DisabledRules(app.Waf.Policy) : [] },
+                                        { "ruleGroupOverrides", set == WafSettings.DefaultRuleSet ? DisabledRules(app.Waf) : [] },
                                     })
                                 },
                                 { "exclusions", app.Waf.Policy.Exclusions.Select(Exclusion) },
@@ -85,6 +87,7 @@ internal static class ApplicationGatewayModule
             {
                 { "name", name },
                 { "location", Expr("location") },
+                { "zones", Expr("availabilityZones"), "Instances in every zone: the edge survives the loss of a zone." },
                 { "identity", new BicepObject
                     {
                         { "type", "UserAssigned" },
@@ -96,6 +99,7 @@ internal static class ApplicationGatewayModule
                         { "sku", new BicepObject { { "name", "WAF_v2" }, { "tier", "WAF_v2" } } },
                         { "autoscaleConfiguration", new BicepObject { { "minCapacity", 0 }, { "maxCapacity", 10 } } },
                         { "firewallPolicy", new BicepObject { { "id", Expr($"{waf}.id") } } },
+                        { "enableHttp2", edge.Http2, "The model's listener protocols: what the local edge speaks to clients, Azure speaks too." },
                         { "sslPolicy", new BicepObject
                             {
                                 { "policyType", "CustomV2" },
@@ -234,9 +238,9 @@ internal static class ApplicationGatewayModule
         { "id", Expr($"resourceId('Microsoft.Network/applicationGateways/{collection}', {gatewayName}, '{name}')") },
     };
 
-    /// <summary>The model's disabled rules, by DRS 2.1 rule group.</summary>
-    private static IEnumerable<BicepObject> DisabledRules(WafPolicy policy) =>
-        policy.DisabledRuleIds.GroupBy(WafSettings.RuleGroup).Select(group => new BicepObject
+    /// <summary>The model's disabled rules and those above its paranoia level, by DRS 2.1 rule group.</summary>
+    private static IEnumerable<BicepObject> DisabledRules(WafSettings waf) =>
+        waf.DisabledRuleIds.GroupBy(DefaultRuleSet21.GroupOf).Select(group => new BicepObject
         {
             { "ruleGroupName", group.Key },
             { "rules", group.Select(id => new BicepObject { { "ruleId", id.ToString(CultureInfo.InvariantCulture) }, { "state", "Disabled" } }) },
@@ -249,7 +253,7 @@ internal static class ApplicationGatewayModule
         {
             { "matchVariable", exclusion.MatchVariable.ToString() },
             { "selectorMatchOperator", exclusion.SelectorMatchOperator.ToString() },
-            { "selector", exclusion.Selector },
+            { "selector", exclusion.SelectorMatchOperator == WafSelectorMatchOperator.EqualsAny ? "*" : exclusion.Selector, "EqualsAny takes the selector '*' in Azure; locally it ignores the selector." },
         };
         if (exclusion.RuleIds.Count > 0)
         {
@@ -259,7 +263,7 @@ internal static class ApplicationGatewayModule
                 {
                     { "ruleSetType", WafSettings.DefaultRuleSet.Type },
                     { "ruleSetVersion", WafSettings.DefaultRuleSet.Version },
-                    { "ruleGroups", exclusion.RuleIds.GroupBy(WafSettings.RuleGroup).Select(group => new BicepObject
+                    { "ruleGroups", exclusion.RuleIds.GroupBy(DefaultRuleSet21.GroupOf).Select(group => new BicepObject
                         {
                             { "ruleGroupName", group.Key },
                             { "rules", group.Select(id => new BicepObject { { "ruleId", id.ToString(CultureInfo.InvariantCulture) } }) },

@@ -40,6 +40,45 @@ internal static class BicepSyntax
         },
     };
 
+    /// <summary>
+    /// A private endpoint for <paramref name="target"/> (sub-resource <paramref name="groupId"/>) in a subnet, and the DNS
+    /// zone group that makes the target's name resolve to it inside the VNet. Returns the endpoint.
+    /// </summary>
+    public static BicepExpression PrivateEndpoint(
+        BicepFile file, string symbol, BicepExpression target, string groupId, BicepExpression subnetId, BicepExpression zoneId, string why, string dnsWhy)
+    {
+        var endpoint = file.Resource(symbol, "Microsoft.Network/privateEndpoints@2024-05-01", why, new BicepObject
+        {
+            { "name", Expr($"'pe-${{{target}.name}}'") },
+            { "location", Expr("location") },
+            { "properties", new BicepObject
+                {
+                    { "subnet", new BicepObject { { "id", subnetId } } },
+                    { "privateLinkServiceConnections", new[]
+                        {
+                            new BicepObject
+                            {
+                                { "name", groupId },
+                                { "properties", new BicepObject { { "privateLinkServiceId", Expr($"{target}.id") }, { "groupIds", new[] { groupId } } } },
+                            },
+                        }
+                    },
+                }
+            },
+        });
+        file.Resource(symbol + "Dns", "Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2024-05-01", dnsWhy, new BicepObject
+        {
+            { "parent", endpoint },
+            { "name", "default" },
+            { "properties", new BicepObject
+                {
+                    { "privateDnsZoneConfigs", new[] { new BicepObject { { "name", groupId }, { "properties", new BicepObject { { "privateDnsZoneId", zoneId } } } } } },
+                }
+            },
+        });
+        return endpoint;
+    }
+
     public const string RoleAssignmentType = "Microsoft.Authorization/roleAssignments@2022-04-01";
 
     public const string DiagnosticSettingsType = "Microsoft.Insights/diagnosticSettings@2021-05-01-preview";

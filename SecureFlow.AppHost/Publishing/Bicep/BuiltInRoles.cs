@@ -12,6 +12,15 @@ internal static class BuiltInRoles
     /// <summary>Key Vault Reader: read metadata, never a secret value.</summary>
     public const string KeyVaultReader = "21090545-7ca7-4776-b22c-e363652d74d2";
 
+    /// <summary>Key Vault Certificates Officer: create and manage certificates (the provisioning script only).</summary>
+    public const string KeyVaultCertificatesOfficer = "a4417e6f-fecd-4de8-b567-7b0420556985";
+
+    /// <summary>Key Vault Secrets Officer: create and manage secrets (the provisioning script only).</summary>
+    public const string KeyVaultSecretsOfficer = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7";
+
+    /// <summary>Storage File Data Privileged Contributor: the deployment script's container mounts its file share.</summary>
+    public const string StorageFileDataPrivilegedContributor = "69566ab7-960f-475b-8e7c-b3118f30c6bd";
+
     /// <summary>AcrPull: pull images, nothing else.</summary>
     public const string AcrPull = "7f951dda-4ed3-4680-a7ca-43fe172d538d";
 

@@ -12,11 +12,22 @@ internal static class FirewallModule
 {
     public const string Path = "infra/firewall.bicep";
 
+    /// <summary>Entra ID (the script's sign-in) and Azure Resource Manager of the deployment's cloud, and the registry of the Azure CLI image.</summary>
+    private static readonly object[] ProvisioningHosts =
+    [
+        Expr("replace(replace(environment().authentication.loginEndpoint, 'https://', ''), '/', '')"),
+        Expr("replace(replace(environment().resourceManager, 'https://', ''), '/', '')"),
+        "mcr.microsoft.com",
+        "*.data.mcr.microsoft.com",
+    ];
+
     public static BicepFile Build(PublishedApp app)
     {
         var file = new BicepFile(Path, "Firewall: egress allowed to the model's hosts and AKS's required endpoints only.");
         CommonParameters(file);
         file.Parameter("firewallSubnetId", "string", "The AzureFirewallSubnet of the spoke VNet.");
+        file.Parameter("availabilityZones", "array", "The availability zones the firewall and its address span (none where the region has none).");
+        var tier = app.FirewallTier.ToString();
 
         var publicIp = file.Resource("firewallPublicIp", "Microsoft.Network/publicIPAddresses@2024-05-01",
             "The single address the cluster's allowed egress leaves from.", new BicepObject
@@ -24,19 +35,26 @@ internal static class FirewallModule
                 { "name", UniqueName("pip-fw-") },
                 { "location", Expr("location") },
                 { "sku", new BicepObject { { "name", "Standard" } } },
+                { "zones", Expr("availabilityZones"), "Zone-redundant: the egress address survives the loss of a zone." },
                 { "properties", new BicepObject { { "publicIPAllocationMethod", "Static" } } },
             });
+        var policySettings = new BicepObject
+        {
+            { "sku", new BicepObject { { "tier", tier } }, "The model's tier (AddAzdPublishing): Premium inspects traffic with IDPS; Standard does not." },
+            { "threatIntelMode", "Deny", "Known-malicious addresses and domains are blocked, not just logged." },
+            { "dnsSettings", new BicepObject { { "enableProxy", true } }, "DNS proxy: the firewall resolves the names its FQDN rules match with the same answers the cluster gets." },
+        };
+        if (app.FirewallTier == AzureFirewallTier.Premium)
+        {
+            policySettings.Add("intrusionDetection", new BicepObject { { "mode", "Deny" } }, "IDPS: traffic matching a known attack signature is dropped, not just alerted on.");
+        }
+
         var policy = file.Resource("firewallPolicy", "Microsoft.Network/firewallPolicies@2024-05-01",
             "Rules live in a policy so that they are reviewed as one object.", new BicepObject
             {
                 { "name", UniqueName("fwp-") },
                 { "location", Expr("location") },
-                { "properties", new BicepObject
-                    {
-                        { "sku", new BicepObject { { "tier", "Standard" } } },
-                        { "threatIntelMode", "Deny", "Known-malicious addresses and domains are blocked, not just logged." },
-                    }
-                },
+                { "properties", policySettings },
             });
 
         // One rule collection per source, as the model states them. With Azure CNI overlay, pods leave the cluster with
@@ -71,14 +89,53 @@ internal static class FirewallModule
                 },
             });
 
+        // Not the workload's egress (that is the allow-list above): what the vault provisioning script needs while azd
+        // provisions, from its own subnet only.
+        file.Resource("provisioningRules", "Microsoft.Network/firewallPolicies/ruleCollectionGroups@2024-05-01",
+            "The vault provisioning script signs in with its identity and pulls the Azure CLI image; nothing else leaves its subnet.", new BicepObject
+            {
+                { "parent", policy },
+                { "name", "vault-provisioning" },
+                { "properties", new BicepObject
+                    {
+                        { "priority", 300 },
+                        { "ruleCollections", new[]
+                            {
+                                new BicepObject
+                                {
+                                    { "ruleCollectionType", "FirewallPolicyFilterRuleCollection" },
+                                    { "name", "deployment-script" },
+                                    { "priority", 100 },
+                                    { "action", new BicepObject { { "type", "Allow" } } },
+                                    { "rules", new[]
+                                        {
+                                            new BicepObject
+                                            {
+                                                { "ruleType", "ApplicationRule" },
+                                                { "name", "entra-arm-and-cli-image" },
+                                                { "sourceAddresses", new[] { NetworkLayout.DeploymentScriptsSubnet } },
+                                                { "protocols", new[] { new BicepObject { { "protocolType", "Https" }, { "port", 443 } } } },
+                                                { "targetFqdns", ProvisioningHosts },
+                                            },
+                                        }
+                                    },
+                                },
+                            }
+                        },
+                    }
+                },
+                { "dependsOn", new[] { Expr("egressRules") } },
+            });
+
         var firewall = file.Resource("firewall", "Microsoft.Network/azureFirewalls@2024-05-01",
             "The next hop of every route out of the cluster subnets.", new BicepObject
             {
                 { "name", UniqueName("fw-") },
                 { "location", Expr("location") },
+                { "zones", Expr("availabilityZones"), "Zone-redundant, as the AKS baseline's." },
                 { "properties", new BicepObject
                     {
-                        { "sku", new BicepObject { { "name", "AZFW_VNet" }, { "tier", "Standard" } } },
+                        { "sku", new BicepObject { { "name", "AZFW_VNet" }, { "tier", tier } } },
                         { "firewallPolicy", new BicepObject { { "id", Expr($"{policy}.id") } } },
                         { "ipConfigurations", new[]
                             {

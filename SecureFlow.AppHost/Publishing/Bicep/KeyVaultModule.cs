@@ -4,7 +4,8 @@ namespace SecureFlow.AppHost.Publishing.Bicep;
 
 /// <summary>
 /// <c>infra/keyvault.bicep</c>: the vault that holds every certificate, reachable only through its private endpoint,
-/// authorizing with Azure RBAC; its secrets; and the role assignments the model derives, each scoped to one secret.
+/// authorizing with Azure RBAC; the script that has it create and renew the certificates (<see cref="VaultProvisioning"/>);
+/// and the role assignments the model derives, each scoped to one secret.
 /// </summary>
 internal static class KeyVaultModule
 {
@@ -12,7 +13,7 @@ internal static class KeyVaultModule
 
     public static BicepFile Build(PublishedApp app)
     {
-        var file = new BicepFile(Path, "Key Vault: the certificates, private access only, and who may read which secret.");
+        var file = new BicepFile(Path, "Key Vault: the certificates it creates and renews, private access only, and who may read which secret.");
         CommonParameters(file);
         file.Parameter("privateEndpointsSubnetId", "string", "The subnet of the vault's private endpoint.");
         file.Parameter("vaultZoneId", "string", "The private DNS zone privatelink.vaultcore.azure.net.");
@@ -21,11 +22,12 @@ internal static class KeyVaultModule
             file.Parameter(PrincipalParameter(principal), "string", $"The principal id of {principal}'s identity.");
         }
 
-        foreach (var secret in app.Secrets)
-        {
-            var encoding = secret.Format == SecretFormat.Value ? "" : ", base64";
-            file.Parameter(secret.Parameter, "string", $"The value of secret {secret.Name}{encoding} ({Describe(secret.Format)}).", secure: true);
-        }
+        file.Parameter("domainName", "string", "The DNS domain of the certificates' host names.");
+        file.Parameter("publicCertificateIssuer", "string",
+            "The Key Vault issuer of the certificates Application Gateway serves: Self (a demo), or an issuer you registered with the vault (DigiCert, GlobalSign), which then orders and renews them.",
+            defaultValue: "Self");
+        file.Parameter("deploymentScriptsSubnetId", "string", "The subnet the vault provisioning script runs in (it reaches the vault through its private endpoint).");
+        file.Parameter("provisioningRun", "string", "Changes on every deployment, so that the provisioning script runs each time (it is idempotent).", defaultValue: new BicepExpression("utcNow()"));
 
         var roles = app.RoleAssignments.Select(assignment => assignment.Role).Distinct().ToDictionary(
             role => role,
@@ -54,78 +56,39 @@ internal static class KeyVaultModule
             },
         });
 
-        var endpoint = file.Resource("vaultEndpoint", "Microsoft.Network/privateEndpoints@2024-05-01",
-            "The vault's only network path: a private address in the VNet.", new BicepObject
-            {
-                { "name", Expr($"'pe-${{{vault}.name}}'") },
-                { "location", Expr("location") },
-                { "properties", new BicepObject
-                    {
-                        { "subnet", new BicepObject { { "id", Expr("privateEndpointsSubnetId") } } },
-                        { "privateLinkServiceConnections", new[]
-                            {
-                                new BicepObject
-                                {
-                                    { "name", "vault" },
-                                    { "properties", new BicepObject
-                                        {
-                                            { "privateLinkServiceId", Expr($"{vault}.id") },
-                                            { "groupIds", new[] { "vault" } },
-                                        }
-                                    },
-                                },
-                            }
-                        },
-                    }
-                },
-            });
-        file.Resource("vaultEndpointDns", "Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2024-05-01",
-            "The vault's name resolves to the private endpoint inside the VNet.", new BicepObject
-            {
-                { "parent", endpoint },
-                { "name", "default" },
-                { "properties", new BicepObject
-                    {
-                        { "privateDnsZoneConfigs", new[]
-                            {
-                                new BicepObject { { "name", "vault" }, { "properties", new BicepObject { { "privateDnsZoneId", Expr("vaultZoneId") } } } },
-                            }
-                        },
-                    }
-                },
-            });
+        PrivateEndpoint(file, "vaultEndpoint", vault, "vault", Expr("privateEndpointsSubnetId"), Expr("vaultZoneId"),
+            "The vault's only network path: a private address in the VNet.", "The vault's name resolves to the private endpoint inside the VNet.");
         file.Resource("vaultDiagnostics", DiagnosticSettingsType, "Every read of a secret is audited.", DiagnosticSettings(vault));
 
-        foreach (var secret in app.Secrets)
+        var provisioning = VaultProvisioning.Declare(file, app, vault, Expr("vaultEndpointDns"));
+
+        // The secrets the script created, referenced so that each grant is scoped to one of them.
+        foreach (var name in app.Secrets.Select(AzureSecretName).Distinct())
         {
-            file.Resource(secret.Symbol, "Microsoft.KeyVault/vaults/secrets@2024-11-01",
-                $"{secret.Name}: {Describe(secret.Format)}, placed by the provisioning hook (no manual step).", new BicepObject
-                {
-                    { "parent", vault },
-                    { "name", secret.Name },
-                    { "properties", new BicepObject
-                        {
-                            { "value", secret.Format == SecretFormat.Pem ? Expr($"base64ToString({secret.Parameter})") : Expr(secret.Parameter) },
-                            { "contentType", ContentType(secret.Format) },
-                        }
-                    },
-                });
+            file.Existing(BicepSymbol.From(name) + "Secret", "Microsoft.KeyVault/vaults/secrets@2024-11-01", new BicepObject { { "parent", vault }, { "name", name } });
         }
 
         foreach (var assignment in app.RoleAssignments)
         {
-            var secret = new BicepExpression(assignment.Secret.Symbol);
+            var name = AzureSecretName(assignment.Secret);
+            var secret = new BicepExpression(BicepSymbol.From(name) + "Secret");
             var principal = PrincipalParameter(assignment.Principal);
+            var grant = RoleAssignment(secret, roles[assignment.Role], Expr(principal), Expr(principal));
+            grant.Add("dependsOn", new[] { provisioning });
             file.Resource(BicepSymbol.From($"{assignment.Principal}-reads-{assignment.Secret.Name}"), RoleAssignmentType,
-                $"Least privilege: {assignment.Reason}, so it reads this one secret and no other.",
-                RoleAssignment(secret, roles[assignment.Role], Expr(principal), Expr(principal)));
+                assignment.Secret.Format == SecretFormat.TrustedRoot
+                    ? $"Least privilege: {assignment.Reason}; with issuer Self the certificate {name} is its own root, so the trusted root is its secret (Application Gateway, which terminates this traffic anyway, reads no other)."
+                    : $"Least privilege: {assignment.Reason}, so it reads this one secret and no other.",
+                grant);
         }
 
         file.Output("vaultName", "string", Expr($"{vault}.name"));
         file.Output("vaultUri", "string", Expr($"{vault}.properties.vaultUri"));
-        foreach (var secret in app.Secrets)
+        file.Output("vaultId", "string", Expr($"{vault}.id"));
+        foreach (var secret in app.Secrets.Where(secret => secret.Certificate is not null))
         {
-            file.Output(secret.Symbol + "SecretUri", "string", Expr($"{secret.Symbol}.properties.secretUri"));
+            // Versionless: Application Gateway polls it and serves (or trusts) each renewed version.
+            file.Output(secret.Symbol + "SecretUri", "string", Expr($"'${{{vault}.properties.vaultUri}}secrets/{AzureSecretName(secret)}'"));
         }
 
         return file;
@@ -136,18 +99,10 @@ internal static class KeyVaultModule
 
     public static string PrincipalParameter(string principal) => BicepSymbol.From(principal + "-principal-id");
 
-    private static string Describe(SecretFormat format) => format switch
-    {
-        SecretFormat.Pkcs12 => "a PKCS#12 certificate with its key, for Application Gateway",
-        SecretFormat.Pem => "a PEM certificate with its key, mounted into the pods by the CSI driver",
-        SecretFormat.Value => "a secret of the model, read by the services it is granted to",
-        _ => "a trust root's certificate without key, PKCS#12, for Application Gateway",
-    };
-
-    private static string ContentType(SecretFormat format) => format switch
-    {
-        SecretFormat.Pem => "application/x-pem-file",
-        SecretFormat.Value => "text/plain",
-        _ => "application/x-pkcs12",
-    };
+    /// <summary>
+    /// The vault secret that holds <paramref name="secret"/> in Azure: a certificate's own (Key Vault keeps a certificate
+    /// with its key as a secret of the same name); a trusted root is the certificate itself, which issuer Self signs.
+    /// </summary>
+    public static string AzureSecretName(VaultSecret secret) =>
+        secret.Format == SecretFormat.TrustedRoot ? secret.Certificate!.Name : secret.Name;
 }

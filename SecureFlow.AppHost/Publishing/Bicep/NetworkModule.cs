@@ -32,7 +32,19 @@ internal static class NetworkModule
                 },
             }));
         var nodesNsg = file.Resource("nodesNsg", "Microsoft.Network/networkSecurityGroups@2024-05-01",
-            "The node subnet takes no traffic from the Internet; NetworkPolicies narrow the rest per pod.", Named("nsg-clusternodes", []));
+            "The node subnet takes traffic from the cluster itself and the edge only, never from the Internet; NetworkPolicies narrow the rest per pod.",
+            Named("nsg-clusternodes", new BicepObject
+            {
+                { "securityRules", new[]
+                    {
+                        Rule("AllowNodesToNodes", 100, NetworkLayout.ClusterNodesSubnet, "*", "Node to node: kubelet, system pods, services across nodes.", protocol: "*"),
+                        Rule("AllowPodsToNodes", 110, NetworkLayout.PodCidr, "*", "Pod to pod across nodes (Azure CNI overlay keeps pod source addresses).", protocol: "*"),
+                        Rule("AllowHttpsFromAppGateway", 120, NetworkLayout.ApplicationGatewaySubnet, "443", "The edge reaches the ingress's internal load balancer, which delivers to the nodes."),
+                        Rule("AllowAzureLoadBalancer", 130, "AzureLoadBalancer", "*", "The platform's health probes of the internal load balancer."),
+                        DenyAll(),
+                    }
+                },
+            }));
         var ingressNsg = file.Resource("ingressNsg", "Microsoft.Network/networkSecurityGroups@2024-05-01",
             "Only the App Gateway subnet reaches the ingress's internal load balancer, on HTTPS.",
             Named("nsg-clusteringressservices", new BicepObject
@@ -56,6 +68,10 @@ internal static class NetworkModule
                     }
                 },
             }));
+
+        var deploymentScriptsNsg = file.Resource("deploymentScriptsNsg", "Microsoft.Network/networkSecurityGroups@2024-05-01",
+            "The provisioning script's container takes no inbound traffic at all; it only calls out (through the firewall).",
+            Named("nsg-deploymentscripts", new BicepObject { { "securityRules", new[] { DenyAll() } } }));
 
         var routeTable = file.Resource("routeTable", "Microsoft.Network/routeTables@2024-05-01",
             "All egress of the cluster subnets goes through the firewall, which allows only the model's allow-list.",
@@ -86,6 +102,8 @@ internal static class NetworkModule
             { "properties", new BicepObject
                 {
                     { "addressSpace", new BicepObject { { "addressPrefixes", new[] { NetworkLayout.VirtualNetwork } } } },
+                    { "dhcpOptions", new BicepObject { { "dnsServers", new[] { NetworkLayout.FirewallPrivateAddress } } },
+                        "Every name is resolved through the firewall's DNS proxy, so its FQDN rules see what the cluster sees (as the AKS baseline)." },
                     { "subnets", new[]
                         {
                             Subnet("snet-clusternodes", NetworkLayout.ClusterNodesSubnet, nodesNsg, routeTable),
@@ -93,6 +111,7 @@ internal static class NetworkModule
                             Subnet("snet-applicationgateway", NetworkLayout.ApplicationGatewaySubnet, appGatewayNsg, routeTable: null),
                             Subnet("snet-privatelinkendpoints", NetworkLayout.PrivateEndpointsSubnet, privateEndpointsNsg, routeTable: null, privateEndpoints: true),
                             Subnet("AzureFirewallSubnet", NetworkLayout.FirewallSubnet, nsg: null, routeTable: null),
+                            DeploymentScriptsSubnet(deploymentScriptsNsg, routeTable),
                         }
                     },
                 }
@@ -105,13 +124,19 @@ internal static class NetworkModule
                 { "name", Expr("'privatelink.vaultcore.azure.net'") },
                 { "location", "global" },
             });
+        var registryZone = file.Resource("registryZone", "Microsoft.Network/privateDnsZones@2024-06-01",
+            "The registry's name resolves to its private endpoint inside the VNet: images never cross the Internet.", new BicepObject
+            {
+                { "name", Expr("'privatelink.azurecr.io'") },
+                { "location", "global" },
+            });
         var ingressZone = file.Resource("ingressZone", "Microsoft.Network/privateDnsZones@2024-06-01",
             "The App Gateway finds the ingress by host name, and that name never resolves outside the VNet.", new BicepObject
             {
                 { "name", Expr("ingressZoneName") },
                 { "location", "global" },
             });
-        foreach (var (zone, symbol) in new[] { (vaultZone, "vaultZoneLink"), (ingressZone, "ingressZoneLink") })
+        foreach (var (zone, symbol) in new[] { (vaultZone, "vaultZoneLink"), (registryZone, "registryZoneLink"), (ingressZone, "ingressZoneLink") })
         {
             file.Resource(symbol, "Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-06-01", "Resolvable from the VNet only.", new BicepObject
             {
@@ -146,7 +171,9 @@ internal static class NetworkModule
         file.Output("appGatewaySubnetId", "string", SubnetId(vnet, 2));
         file.Output("privateEndpointsSubnetId", "string", SubnetId(vnet, 3));
         file.Output("firewallSubnetId", "string", SubnetId(vnet, 4));
+        file.Output("deploymentScriptsSubnetId", "string", SubnetId(vnet, 5));
         file.Output("vaultZoneId", "string", Expr($"{vaultZone}.id"));
+        file.Output("registryZoneId", "string", Expr($"{registryZone}.id"));
         return file;
     }
 
@@ -159,7 +186,7 @@ internal static class NetworkModule
         { "properties", properties },
     };
 
-    private static BicepObject Rule(string name, int priority, string source, string ports, string why) => new()
+    private static BicepObject Rule(string name, int priority, string source, string ports, string why, string protocol = "Tcp") => new()
     {
         { "name", name },
         { "properties", new BicepObject
@@ -168,7 +195,7 @@ internal static class NetworkModule
                 { "priority", priority },
                 { "direction", "Inbound" },
                 { "access", "Allow" },
-                { "protocol", "Tcp" },
+                { "protocol", protocol },
                 { "sourceAddressPrefix", source },
                 { "sourcePortRange", "*" },
                 { "destinationAddressPrefix", "*" },
@@ -194,6 +221,22 @@ internal static class NetworkModule
             }
         },
     };
+
+    /// <summary>
+    /// Where the vault provisioning script's container runs (delegated to Azure Container Instances), so that it reaches
+    /// the vault's private endpoint; its storage account admits this subnet only (service endpoint).
+    /// </summary>
+    private static BicepObject DeploymentScriptsSubnet(BicepExpression nsg, BicepExpression routeTable)
+    {
+        var subnet = Subnet(NetworkLayout.DeploymentScriptsSubnetName, NetworkLayout.DeploymentScriptsSubnet, nsg, routeTable);
+        var properties = (BicepObject)subnet.Single(property => property.Name == "properties").Value;
+        properties.Add("delegations", new[]
+        {
+            new BicepObject { { "name", "aci" }, { "properties", new BicepObject { { "serviceName", "Microsoft.ContainerInstance/containerGroups" } } } },
+        });
+        properties.Add("serviceEndpoints", new[] { new BicepObject { { "service", "Microsoft.Storage" } } });
+        return subnet;
+    }
 
     private static BicepObject Subnet(string name, string prefix, BicepExpression? nsg, BicepExpression? routeTable, bool privateEndpoints = false)
     {

@@ -5,7 +5,7 @@ namespace SecureFlow.AppHost.Publishing.Bicep;
 
 /// <summary>
 /// <c>infra/main.parameters.json</c>: how azd fills <c>main.bicep</c>'s parameters from its environment
-/// (<c>${VAR}</c> is substituted by azd; the secrets are set by the preprovision hook).
+/// (<c>${VAR}</c> is substituted by azd). No secret passes through it: Key Vault creates them.
 /// </summary>
 internal static class ParametersFile
 {
@@ -19,12 +19,9 @@ internal static class ParametersFile
             ["location"] = Value("${AZURE_LOCATION}"),
             ["domainName"] = Value("${DOMAIN_NAME}"),
             ["apiServerAuthorizedIpRange"] = Value("${AKS_API_SERVER_AUTHORIZED_IP_RANGE}"),
+            ["publicCertificateIssuer"] = Value("${PUBLIC_CERTIFICATE_ISSUER=Self}"),
+            ["useAvailabilityZones"] = Value("${AZURE_USE_AVAILABILITY_ZONES=true}"),
         };
-        foreach (var secret in app.Secrets)
-        {
-            parameters[secret.Parameter] = Value($"${{{secret.EnvironmentVariable}}}");
-        }
-
         var file = new JsonObject
         {
             ["$schema"] = "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",

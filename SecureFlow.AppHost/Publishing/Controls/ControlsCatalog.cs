@@ -48,9 +48,12 @@ internal static class ControlsCatalog
                 $"`{gateway.Name}` serves {string.Join(", ", gateway.Certificates.Select(certificate => $"`{certificate.Name}`"))} from Key Vault, renewed without a restart",
                 string.Join(", ", gateway.Certificates.Select(certificate => $"`vault.AddCertificate(\"{certificate.Name}\", ...)`")),
                 "downloaded with the gateway's own identity and polled for new versions (`KeyVaultCertificateSource`, `CertificateRefreshService`)",
-                isEdge ? "`infra/appgateway.bicep`: `sslCertificates.keyVaultSecretId` (Application Gateway polls Key Vault)" : $"`deploy/{gateway.Name}/secretproviderclass.tmpl.yaml`: Secrets Store CSI mount, files re-read",
+                (isEdge ? "`infra/appgateway.bicep`: `sslCertificates.keyVaultSecretId`, versionless (Application Gateway polls Key Vault)" : $"`deploy/{gateway.Name}/secretproviderclass.tmpl.yaml`: Secrets Store CSI mount, files re-read")
+                    + "; `infra/keyvault.bicep`: Key Vault creates it and renews it (`AutoRenew`)",
                 isEdge ? ["KeyVaultTests.EdgeServesTheCertificateVersionInTheVault"] : ["KeyVaultTests.IngressServesTheWildcardCertificateVersionInTheVault"],
-                isEdge ? ["ArmTemplateTests.ListenerIsHttpsOnlyRequiresSniAndReadsItsCertificateFromKeyVault"] : ["ManifestTests.IngressServesTheModelsRoutesWithItsCertificateMountedFromKeyVault"]));
+                isEdge
+                    ? ["ArmTemplateTests.ListenerIsHttpsOnlyRequiresSniAndReadsItsCertificateFromKeyVault", "VaultCertificateTests.KeyVaultCreatesEveryCertificateWithAPolicyThatRenewsIt", "VaultCertificateTests.ApplicationGatewayReadsVersionlessSecretsAndTrustsTheIngressCertificateItself"]
+                    : ["ManifestTests.IngressServesTheModelsRoutesWithItsCertificateMountedFromKeyVault", "VaultCertificateTests.KeyVaultCreatesEveryCertificateWithAPolicyThatRenewsIt"]));
         }
 
         controls.Add(new(
@@ -67,6 +70,13 @@ internal static class ControlsCatalog
             "`infra/appgateway.bicep`: rewrite rule set `edge-headers`, response header `Strict-Transport-Security`",
             ["ChainTests.EdgeSendsHstsOnItsResponses"],
             ["ArmTemplateTests.EdgeDropsWhatAClientClaimsAboutItselfAndSendsHsts"]));
+        controls.Add(new(
+            $"`{edge.Name}` speaks {(edge.Http2 ? "HTTP/2 and HTTP/1.1" : "HTTP/1.1 only")} to clients",
+            $"`{edge.Name}.WithHttp2(...)` (default on)",
+            "Kestrel's listener protocols and the ALPN list (`ListenerHandshake`)",
+            "`infra/appgateway.bicep`: `enableHttp2`",
+            ["ListenerProtocolTests.ClientOfferingHttp2GetsHttp2ByDefault", "ListenerProtocolTests.ClientOfferingHttp2GetsHttp11WhenTheModelTurnsHttp2Off"],
+            ["EdgeProtocolTests.ApplicationGatewaySpeaksHttp2AsTheLocalEdgeDoes", "EdgeProtocolTests.AnEdgeWithoutHttp2PublishesAnApplicationGatewayWithoutIt"]));
         controls.Add(new(
             $"Client identity headers dropped at `{edge.Name}`: {string.Join(", ", ClientIdentityHeaders.All.Select(header => $"`{header}`"))}",
             "`ClientIdentityHeaders.All` (the edge does not trust its upstream)",
@@ -87,9 +97,26 @@ internal static class ControlsCatalog
             $"WAF {waf.Mode} at `{edge.Name}`, OWASP CRS 3.3 paranoia level {waf.ParanoiaLevel}, anomaly threshold {waf.AnomalyThreshold}",
             $"`{edge.Name}.WithWaf(...)`",
             "ModSecurity v3 with the CRS 3.3.4 in the edge's proxy pipeline (`ModSecurityInspector`)",
-            $"`infra/appgateway.bicep`: WAF policy, `{WafSettings.DefaultRuleSet.Type}` {WafSettings.DefaultRuleSet.Version} (CRS 3.3 based)",
+            $"`infra/appgateway.bicep`: WAF policy, `{WafSettings.DefaultRuleSet.Type}` {WafSettings.DefaultRuleSet.Version} (CRS 3.3 based), its rules above paranoia level {waf.ParanoiaLevel} disabled; where its rule groups differ from the CRS: `docs/deploy.md`",
             ["WafTests.SqlInjectionInTheQueryStringIsBlocked", "WafParityTests.EdgeBlocksTheCorpusAttacksAndAgreesWithTheReferenceInEveryCategory"],
-            ["ArmTemplateTests.WafPolicyPreventsWithDefaultRuleSet21AndBotManager", "PublishedModelTests.WafPolicyIsTheOneTheModelGivesTheEdge"]));
+            ["ArmTemplateTests.WafPolicyPreventsWithDefaultRuleSet21AndBotManager", "PublishedModelTests.WafPolicyIsTheOneTheModelGivesTheEdge", "WafRuleSetTests.PublishedPolicyTurnsOffTheDefaultRuleSetsParanoiaLevel2RulesAsTheLocalCrsRunsLevel1"]));
+        controls.Add(new(
+            $"Bot protection at `{edge.Name}`: `{WafSettings.ManagedRuleSets[1].Type}` {WafSettings.ManagedRuleSets[1].Version} (known-bad bots, good and unknown bots classified)",
+            $"`{edge.Name}.WithWaf(...)`",
+            $"{NotEnforcedPrefix} Microsoft's bot signatures and the IP reputation they use are proprietary and exist only in Application Gateway; locally the CRS's scanner detection (913100, 913110, 913120, which DRS 2.1 does not have) is the nearest rule group.",
+            "`infra/appgateway.bicep`: WAF policy managed rule set",
+            [],
+            ["ArmTemplateTests.WafPolicyPreventsWithDefaultRuleSet21AndBotManager", "WafRuleSetTests.BotManagerRuleSetSaysWhyItIsNotEnforcedLocally"]));
+        if (waf.ParanoiaLevel >= 2)
+        {
+            controls.Add(new(
+                $"Microsoft Threat Intelligence rules at `{edge.Name}` (`MS-ThreatIntel-*` rule groups of DRS 2.1, paranoia level 2)",
+                $"`{edge.Name}.WithWaf(... ParanoiaLevel = 2 ...)`",
+                $"{NotEnforcedPrefix} Microsoft's own signatures, not published as ModSecurity rules; the local CRS runs its own PL2 rules instead.",
+                "`infra/appgateway.bicep`: WAF policy, DRS 2.1 rule groups enabled",
+                [],
+                ["WafRuleSetTests.AModelAtParanoiaLevel2PublishesEveryDefaultRuleSetRule"]));
+        }
         controls.Add(new(
             string.Create(CultureInfo.InvariantCulture, $"Request bodies inspected up to {waf.RequestBodyLimitInKb} KB at `{edge.Name}`, larger ones refused (413)"),
             $"`{edge.Name}.WithWaf(...)`",
@@ -177,6 +204,13 @@ internal static class ControlsCatalog
             "`infra/aks.bicep`",
             [],
             ["ArmTemplateTests.ClusterHasEveryBaselineSecurityControl"]));
+        controls.Add(new(
+            $"AKS baseline platform controls: Azure Policy (HTTPS-only ingress, internal load balancers: Deny), Defender, node OS and patch auto-upgrade, image cleaner, tainted system pool, private Premium registry, zones, NSGs on every subnet, Azure Firewall {app.FirewallTier} with threat intelligence{(app.FirewallTier == AzureFirewallTier.Premium ? ", IDPS" : "")} and DNS proxy",
+            $"`builder.AddAzdPublishing({(app.FirewallTier == AzureFirewallTier.Premium ? "" : "AzureFirewallTier.Standard")})`",
+            $"{NotEnforcedPrefix} there is no cluster, registry, subnet or Azure Firewall locally.",
+            "`infra/aks.bicep`, `infra/network.bicep`, `infra/firewall.bicep`, `infra/appgateway.bicep` (docs/deploy.md, the AKS baseline table)",
+            [],
+            ["BaselineControlsTests.ClusterRunsAzurePolicyAndDefenderCleansImagesAndUpgradesItself", "BaselineControlsTests.RegistryIsPremiumPrivateAndReadableOnlyWithAnIdentity", "BaselineControlsTests.EverySubnetButTheFirewallsHasAnNsgWithExplicitRulesEndingInDenyAll", "BaselineControlsTests.FirewallIsPremiumWithThreatIntelligenceIdpsInDenyAndTheDnsProxyTheVnetUses"]));
         return controls;
     }
 

@@ -55,14 +55,18 @@ public sealed class FirewallRulesTests
     public async Task ServiceWithoutEgressGetsNoRuleCollection()
     {
         var template = await TemplateAsync("infra/firewall.bicep");
-        var names = Resource(template, "Microsoft.Network/firewallPolicies/ruleCollectionGroups")["properties"]!["ruleCollections"]!.AsArray()
+        var names = EgressGroup(template)["properties"]!["ruleCollections"]!.AsArray()
             .Select(collection => (string?)collection!["name"]);
 
         Assert.DoesNotContain("ingress-egress", names);
     }
 
+    /// <summary>The rule collection group of the cluster's egress (the deployment script's subnet has its own).</summary>
+    private static JsonObject EgressGroup(JsonObject template) =>
+        Resources(template, "Microsoft.Network/firewallPolicies/ruleCollectionGroups").Single(group => ((string?)group["name"])!.Contains("'egress'", StringComparison.Ordinal));
+
     private static JsonObject Collection(JsonObject template, string name) =>
-        Resource(template, "Microsoft.Network/firewallPolicies/ruleCollectionGroups")["properties"]!["ruleCollections"]!.AsArray()
+        EgressGroup(template)["properties"]!["ruleCollections"]!.AsArray()
             .Single(collection => (string?)collection!["name"] == name)!.AsObject();
 
     private static (string?, int) Protocol(JsonNode rule)
