@@ -10,10 +10,14 @@ var edgeCert = vault.AddCertificate("edge-tls", PublicHost);
 var ingressCert = vault.AddCertificate("ingress-tls", "*.aks-ingress.secureflow.localhost");
 var apiKey = vault.AddSecret("workload-api-key", builder.AddParameter("workload-api-key-value", new GenerateParameterDefault { MinLength = 32 }, secret: true));
 
-// The workload reads its own secret, with its own identity, and nothing else in the vault.
+// The internal API behind the workload: never routed from outside, called by the workload alone.
+var orders = builder.AddProject<Projects.SecureFlow_Orders>("orders");
+
+// The workload reads its own secret, with its own identity, and nothing else in the vault; it calls orders.
 var workload = builder.AddProject<Projects.SecureFlow_Workload>("workload")
     .WithKeyVaultAccess(vault, KeyVaultRole.SecretsUser, apiKey)
-    .WithEgressTo("api.example.org");
+    .WithEgressTo("api.example.org")
+    .WithCallsTo(orders);
 
 // The in-cluster ingress: terminates TLS with the wildcard certificate, routes by host to the workload over HTTP.
 var ingress = builder.AddIngressController("ingress")

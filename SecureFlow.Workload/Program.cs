@@ -1,9 +1,11 @@
 using SecureFlow.ServiceDefaults.KeyVault;
 using SecureFlow.Workload.Apis;
+using SecureFlow.Workload.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddOrdersClient();
 if (builder.Configuration.HasKeyVault())
 {
     builder.AddKeyVaultClients();

@@ -140,6 +140,7 @@ module aks 'aks.bicep' = {
     apiServerAuthorizedIpRange: apiServerAuthorizedIpRange
     ingressIdentityName: identities.outputs.ingressName
     workloadIdentityName: identities.outputs.workloadName
+    ordersIdentityName: identities.outputs.ordersName
   }
 }
 
@@ -164,3 +165,5 @@ output AZURE_EDGE_IDENTITY_CLIENT_ID string = identities.outputs.edgeClientId
 output AZURE_INGRESS_IDENTITY_CLIENT_ID string = identities.outputs.ingressClientId
 
 output AZURE_WORKLOAD_IDENTITY_CLIENT_ID string = identities.outputs.workloadClientId
+
+output AZURE_ORDERS_IDENTITY_CLIENT_ID string = identities.outputs.ordersClientId

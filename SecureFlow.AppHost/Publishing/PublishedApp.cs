@@ -1,8 +1,10 @@
+using SecureFlow.AppHost.Networking;
+
 namespace SecureFlow.AppHost.Publishing;
 
 /// <summary>
 /// What publish mode reads from the app model: the edge (Application Gateway), the ingress it forwards to, the
-/// services the ingress routes to, the vault's secrets with who may read them, the WAF policy and the egress
+/// services the ingress routes to and the services they call, the vault's secrets with who may read them, the WAF policy and the egress
 /// allow-list. Bicep, the manifests and azure.yaml are all written from this one view.
 /// </summary>
 internal sealed record PublishedApp(
@@ -22,8 +24,11 @@ internal sealed record PublishedApp(
     /// <summary>The public host names the edge listens for.</summary>
     public IReadOnlyList<string> PublicHosts => Backend.MatchHosts;
 
-    /// <summary>What the pods run: the ingress, then the services it routes to.</summary>
+    /// <summary>What the pods run: the ingress, then the services it routes to, then the services those call.</summary>
     public IReadOnlyList<ProjectResource> Pods => [Ingress, .. Services];
+
+    /// <summary>The model's graph: every call it allows, from the edge's backend to the last service call.</summary>
+    public IReadOnlyList<ServiceEdge> Calls => ServiceGraph.Edges([Edge, .. Pods]);
 
     /// <summary>Every host a pod may reach outside the cluster, in model order.</summary>
     public IReadOnlyList<string> EgressHosts => [.. Pods.SelectMany(EgressOf).Distinct(StringComparer.Ordinal)];
@@ -52,6 +57,12 @@ internal sealed record PublishedApp(
         if (services.Count != ingress.Routes.Count)
         {
             throw new InvalidOperationException($"Every route of '{ingress.Name}' must lead to a project (AddProject) to be published to AKS.");
+        }
+
+        // The services the routed ones call (WithCallsTo), and the ones those call, each deployed once.
+        for (var index = 0; index < services.Count; index++)
+        {
+            services.AddRange(ServiceGraph.CalleesOf(services[index]).Where(callee => !services.Contains(callee)));
         }
 
         GatewayResource[] gateways = [edge, ingress];

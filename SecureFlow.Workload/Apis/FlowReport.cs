@@ -1,17 +1,19 @@
 using System.Diagnostics;
 using SecureFlow.ServiceDefaults.Hops;
+using SecureFlow.Workload.Orders;
 
 namespace SecureFlow.Workload.Apis;
 
 /// <summary>
 /// The path a request took: one entry per TLS-terminating hop, in order (from the gateways' hop records), then
-/// what the workload itself saw.
+/// what the workload itself saw, then what orders saw of the workload's call to it.
 /// </summary>
-public sealed record FlowReport(IReadOnlyList<HopRecord> Hops, WorkloadView Workload)
+public sealed record FlowReport(IReadOnlyList<HopRecord> Hops, WorkloadView Workload, OrdersView Orders)
 {
-    public static FlowReport From(HttpContext context)
+    public static async Task<FlowReport> FromAsync(HttpContext context, OrdersClient orders)
     {
         ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(orders);
 
         var request = context.Request;
         var hops = request.Headers[HopRecord.HeaderName]
@@ -20,6 +22,7 @@ public sealed record FlowReport(IReadOnlyList<HopRecord> Hops, WorkloadView Work
             .OfType<HopRecord>()
             .ToList();
 
+        var ordersView = await orders.GetAsync(context.RequestAborted);
         return new FlowReport(hops, new WorkloadView(
             Service: context.RequestServices.GetRequiredService<IConfiguration>()["OTEL_SERVICE_NAME"]
                 ?? context.RequestServices.GetRequiredService<IHostEnvironment>().ApplicationName,
@@ -29,7 +32,7 @@ public sealed record FlowReport(IReadOnlyList<HopRecord> Hops, WorkloadView Work
             ForwardedFor: request.Headers["X-Forwarded-For"].ToString(),
             ForwardedHost: request.Headers["X-Forwarded-Host"].ToString(),
             TraceId: Activity.Current?.TraceId.ToString(),
-            HeaderNames: [.. request.Headers.Keys.Order(StringComparer.OrdinalIgnoreCase)]));
+            HeaderNames: [.. request.Headers.Keys.Order(StringComparer.OrdinalIgnoreCase)]), ordersView);
     }
 }
 

@@ -30,7 +30,7 @@ public sealed class ChainTests(SharedApp shared)
     }
 
     [Fact]
-    public async Task OneTraceSpansEdgeIngressAndWorkload()
+    public async Task OneTraceSpansEdgeIngressWorkloadAndTheOrdersItCallsOnEveryFlowRequest()
     {
         var traceId = System.Diagnostics.ActivityTraceId.CreateRandom().ToString();
         using var client = _app.CreateClient();
@@ -41,6 +41,10 @@ public sealed class ChainTests(SharedApp shared)
         var flow = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
 
         Assert.Equal(traceId, flow.GetProperty("workload").GetProperty("traceId").GetString());
+        var orders = flow.GetProperty("orders");
+        Assert.Equal("orders", orders.GetProperty("service").GetString());
+        Assert.Equal(traceId, orders.GetProperty("traceId").GetString());
+        Assert.NotEmpty(orders.GetProperty("openOrders").EnumerateArray());
     }
 
     [Fact]
@@ -135,6 +139,7 @@ public sealed class ChainTests(SharedApp shared)
 
         Assert.Contains("<td>edge</td>", page, StringComparison.Ordinal);
         Assert.Contains("<td>ingress</td>", page, StringComparison.Ordinal);
+        Assert.Contains("<td>orders</td>", page, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -4,8 +4,8 @@ namespace SecureFlow.AppHost.Publishing.Kubernetes;
 
 /// <summary>
 /// The namespace denies all traffic by default; then each edge of the model's graph opens exactly one path: the
-/// edge (App Gateway subnet) to the ingress, the ingress to each service it routes to, DNS, and each service's
-/// declared egress (to the firewall, which filters by host name).
+/// edge (App Gateway subnet) to the ingress, the ingress to each service it routes to, each service to the services it
+/// calls (<c>WithCallsTo</c>), DNS, and each service's declared egress (to the firewall, which filters by host name).
 /// </summary>
 internal static class NetworkPolicies
 {
@@ -44,31 +44,29 @@ internal static class NetworkPolicies
             ]);
         }
 
-        foreach (var route in app.Ingress.Routes.Where(route => route.Destination == pod))
+        // One allow per edge of the model's graph between pods, on both ends: the callee's ingress, the caller's egress.
+        foreach (var call in app.Calls.Where(call => call.Callee == pod && call.Caller != app.Edge))
         {
-            yield return Policy($"{pod.Name}-from-{app.Ingress.Name}", selector, ["Ingress"], egress: null, ingress:
+            yield return Policy($"{pod.Name}-from-{call.Caller.Name}", selector, ["Ingress"], egress: null, ingress:
             [
                 new V1NetworkPolicyIngressRule
                 {
-                    FromProperty = [new V1NetworkPolicyPeer { PodSelector = new V1LabelSelector { MatchLabels = KubernetesManifests.Selector(app.Ingress.Name) } }],
+                    FromProperty = [new V1NetworkPolicyPeer { PodSelector = new V1LabelSelector { MatchLabels = KubernetesManifests.Selector(call.Caller.Name) } }],
                     Ports = [new V1NetworkPolicyPort { Protocol = "TCP", Port = PodPorts.ServiceHttp }],
                 },
             ]);
         }
 
-        if (pod is GatewayResource gateway)
+        foreach (var call in app.Calls.Where(call => call.Caller == pod))
         {
-            foreach (var destination in gateway.Routes.Select(route => route.Destination).Distinct())
-            {
-                yield return Policy($"{pod.Name}-to-{destination.Name}", selector, ["Egress"], ingress: null, egress:
-                [
-                    new V1NetworkPolicyEgressRule
-                    {
-                        To = [new V1NetworkPolicyPeer { PodSelector = new V1LabelSelector { MatchLabels = KubernetesManifests.Selector(destination.Name) } }],
-                        Ports = [new V1NetworkPolicyPort { Protocol = "TCP", Port = PodPorts.ServiceHttp }],
-                    },
-                ]);
-            }
+            yield return Policy($"{pod.Name}-to-{call.Callee.Name}", selector, ["Egress"], ingress: null, egress:
+            [
+                new V1NetworkPolicyEgressRule
+                {
+                    To = [new V1NetworkPolicyPeer { PodSelector = new V1LabelSelector { MatchLabels = KubernetesManifests.Selector(call.Callee.Name) } }],
+                    Ports = [new V1NetworkPolicyPort { Protocol = "TCP", Port = PodPorts.ServiceHttp }],
+                },
+            ]);
         }
 
         if (PublishedApp.EgressOf(pod).Count > 0)

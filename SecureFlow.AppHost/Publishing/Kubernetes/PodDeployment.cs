@@ -2,6 +2,7 @@ using System.Globalization;
 using k8s.Models;
 using SecureFlow.AppHost.Configuration;
 using SecureFlow.AppHost.Gateways;
+using SecureFlow.AppHost.Networking;
 using SecureFlow.Contracts.Gateways;
 using SecureFlow.Contracts.Identity;
 using SecureFlow.Contracts.KeyVault;
@@ -120,6 +121,7 @@ internal static class PodDeployment
         else
         {
             environment["ASPNETCORE_HTTP_PORTS"] = string.Create(CultureInfo.InvariantCulture, $"{PodPorts.ServiceHttp};{PodPorts.Management}");
+            ServiceConfiguration.Write(environment, ServiceGraph.CallsOf(pod));
 
             // A service the model grants vault objects to reads them itself, with its workload identity (the
             // webhook injects its client id and token); a gateway's certificates come through the CSI mount instead.

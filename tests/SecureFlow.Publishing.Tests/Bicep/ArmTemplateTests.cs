@@ -176,7 +176,7 @@ public sealed class ArmTemplateTests
 
         var subjects = Resources(template, "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials")
             .Select(credential => (string?)credential["properties"]!["subject"]);
-        Assert.Equal(["system:serviceaccount:secureflow:ingress", "system:serviceaccount:secureflow:workload"], subjects);
+        Assert.Equal(["system:serviceaccount:secureflow:ingress", "system:serviceaccount:secureflow:workload", "system:serviceaccount:secureflow:orders"], subjects);
         var acrPull = Assert.Single(Resources(template, "Microsoft.Authorization/roleAssignments"), assignment => ((string?)assignment["properties"]!["roleDefinitionId"])!.Contains("acrPull", StringComparison.Ordinal));
         Assert.Contains("kubeletidentity.objectId", (string?)acrPull["properties"]!["principalId"], StringComparison.Ordinal);
         Assert.Equal("[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '7f951dda-4ed3-4680-a7ca-43fe172d538d')]", Variable(template, "acrPullRole"));

@@ -14,7 +14,8 @@ internal static class SampleModel
         var vault = builder.AddKeyVault("vault");
         var edgeCert = vault.AddCertificate("edge-tls", "delta.secureflow.localhost");
         var ingressCert = vault.AddCertificate("ingress-tls", "*.aks-ingress.secureflow.localhost");
-        var workload = builder.AddProject<Projects.SecureFlow_Workload>("workload").WithEgressTo("api.example.org");
+        var orders = builder.AddProject<Projects.SecureFlow_Orders>("orders");
+        var workload = builder.AddProject<Projects.SecureFlow_Workload>("workload").WithEgressTo("api.example.org").WithCallsTo(orders);
         var ingress = builder.AddIngressController("ingress").WithCertificate(ingressCert).WithRoute(WorkloadHost, workload);
         builder.AddApplicationGateway("edge").WithCertificate(edgeCert).WithBackend(ingress, WorkloadHost);
         change?.Invoke(builder, ingress);

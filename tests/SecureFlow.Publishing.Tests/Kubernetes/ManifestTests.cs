@@ -31,7 +31,7 @@ public sealed class ManifestTests
     {
         var deployments = await LoadAsync<V1Deployment>();
 
-        Assert.Equal(["ingress", "workload"], deployments.Select(deployment => deployment.Metadata.Name));
+        Assert.Equal(["ingress", "orders", "workload"], deployments.Select(deployment => deployment.Metadata.Name));
         Assert.All(deployments, deployment =>
         {
             var pod = deployment.Spec.Template.Spec;
@@ -87,7 +87,7 @@ public sealed class ManifestTests
         var accounts = await LoadAsync<V1ServiceAccount>();
 
         Assert.Equal(
-            ["ingress=00000000-0000-0000-0000-000000000002", "workload=00000000-0000-0000-0000-000000000003"],
+            ["ingress=00000000-0000-0000-0000-000000000002", "orders=00000000-0000-0000-0000-000000000005", "workload=00000000-0000-0000-0000-000000000003"],
             accounts.Select(account => $"{account.Metadata.Name}={account.Metadata.Annotations["azure.workload.identity/client-id"]}"));
     }
 

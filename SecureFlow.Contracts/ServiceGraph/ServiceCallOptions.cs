@@ -1,0 +1,8 @@
+namespace SecureFlow.Contracts.ServiceGraph;
+
+/// <summary>One service this one calls.</summary>
+public sealed class ServiceCallOptions
+{
+    /// <summary>The service's address, resolved by service discovery (in Kubernetes: its Service): <c>https://orders</c>.</summary>
+    public string Destination { get; set; } = "";
+}
