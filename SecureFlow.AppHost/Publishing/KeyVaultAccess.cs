@@ -39,8 +39,12 @@ internal static class KeyVaultAccess
     {
         ArgumentNullException.ThrowIfNull(vault);
 
+        // Not published yet: the services' mutual TLS certificates (docs/controls.md says so on its row).
+        var serviceIdentities = vault.Certificates.Where(certificate => certificate.SpiffeId is not null)
+            .SelectMany(certificate => new[] { certificate.Name, certificate.TrustRootSecretName }).ToHashSet(StringComparer.Ordinal);
         var assignments = new List<VaultRoleAssignment>();
-        foreach (var grant in vault.RoleAssignments.Where(grant => grant.Identity != KeyVaultResource.ProvisioningIdentity))
+        foreach (var grant in vault.RoleAssignments.Where(grant => grant.Identity != KeyVaultResource.ProvisioningIdentity
+            && (grant.ObjectName is null || !serviceIdentities.Contains(grant.ObjectName))))
         {
             if (!identities.Contains(grant.Identity))
             {

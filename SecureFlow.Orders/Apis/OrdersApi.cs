@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using SecureFlow.ServiceDefaults.Hops;
+using SecureFlow.ServiceDefaults.MutualTls;
 
 namespace SecureFlow.Orders.Apis;
 
@@ -19,17 +21,22 @@ public static class OrdersApi
     }
 }
 
-/// <summary>What orders answers: a fixed sample of orders and its view of the call that asked for them.</summary>
-public sealed record OrdersReport(string Service, string Protocol, string Scheme, string Host, string? TraceId, IReadOnlyList<string> OpenOrders)
+/// <summary>
+/// What orders answers: a fixed sample of orders and its view of the call that asked for them, with the mutual TLS
+/// hop it arrived over (the caller's identity as orders authenticated it).
+/// </summary>
+public sealed record OrdersReport(string Service, HopRecord Hop, string Protocol, string Scheme, string Host, string? TraceId, IReadOnlyList<string> OpenOrders)
 {
     public static OrdersReport From(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
 
         var request = context.Request;
+        var service = context.RequestServices.GetRequiredService<IConfiguration>()["OTEL_SERVICE_NAME"]
+            ?? context.RequestServices.GetRequiredService<IHostEnvironment>().ApplicationName;
         return new OrdersReport(
-            Service: context.RequestServices.GetRequiredService<IConfiguration>()["OTEL_SERVICE_NAME"]
-                ?? context.RequestServices.GetRequiredService<IHostEnvironment>().ApplicationName,
+            Service: service,
+            Hop: MutualTlsHop.Of(context, service),
             Protocol: request.Protocol,
             Scheme: request.Scheme,
             Host: request.Host.Value ?? "",

@@ -33,7 +33,8 @@ public static class FlowApi
         foreach (var hop in flow.Hops)
         {
             rows.Append("<tr><td>").Append(Encode(hop.Hop)).Append("</td><td>").Append(Encode(hop.TlsProtocol))
-                .Append("</td><td>").Append(Encode(hop.CipherSuite)).Append("</td><td>").Append(Encode(hop.Sni)).Append("</td></tr>");
+                .Append("</td><td>").Append(Encode(hop.CipherSuite)).Append("</td><td>").Append(Encode(hop.Sni))
+                .Append("</td><td>").Append(Encode(hop.Client ?? "-")).Append("</td><td>").Append(Encode(hop.Server ?? "-")).Append("</td></tr>");
         }
 
         var workload = flow.Workload;
@@ -46,10 +47,10 @@ public static class FlowApi
             <body>
             <h1>The path of this request</h1>
             <table>
-            <tr><th>hop</th><th>TLS</th><th>cipher suite</th><th>SNI</th></tr>
+            <tr><th>hop</th><th>TLS</th><th>cipher suite</th><th>SNI</th><th>caller identity</th><th>server identity</th></tr>
             {rows}
-            <tr><td>{Encode(workload.Service)}</td><td colspan="3">{Encode(workload.Scheme)} {Encode(workload.Protocol)}, Host {Encode(workload.Host)}, trace {Encode(workload.TraceId ?? "-")}</td></tr>
-            <tr><td>{Encode(orders.Service)}</td><td colspan="3">{Encode(orders.Scheme)} {Encode(orders.Protocol)}, Host {Encode(orders.Host)}, trace {Encode(orders.TraceId ?? "-")}</td></tr>
+            <tr><td>{Encode(workload.Service)}</td><td colspan="5">{Encode(workload.Scheme)} {Encode(workload.Protocol)}, Host {Encode(workload.Host)}, trace {Encode(workload.TraceId ?? "-")}</td></tr>
+            <tr><td>{Encode(orders.Service)}</td><td colspan="5">{Encode(string.Join(", ", orders.OpenOrders))}</td></tr>
             </table>
             <p>The same as JSON: <a href="/api/flow">/api/flow</a></p>
             </body>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using SecureFlow.ServiceDefaults.Hops;
+using SecureFlow.ServiceDefaults.MutualTls;
 using SecureFlow.Workload.Orders;
 
 namespace SecureFlow.Workload.Apis;
@@ -23,9 +24,14 @@ public sealed record FlowReport(IReadOnlyList<HopRecord> Hops, WorkloadView Work
             .ToList();
 
         var ordersView = await orders.GetAsync(context.RequestAborted);
+        var service = context.RequestServices.GetRequiredService<IConfiguration>()["OTEL_SERVICE_NAME"]
+            ?? context.RequestServices.GetRequiredService<IHostEnvironment>().ApplicationName;
+
+        // The in-cluster hops: the one this request arrived over, then the workload's call to orders, as each server saw it.
+        hops.Add(MutualTlsHop.Of(context, service));
+        hops.Add(ordersView.Hop);
         return new FlowReport(hops, new WorkloadView(
-            Service: context.RequestServices.GetRequiredService<IConfiguration>()["OTEL_SERVICE_NAME"]
-                ?? context.RequestServices.GetRequiredService<IHostEnvironment>().ApplicationName,
+            Service: service,
             Host: request.Host.Value ?? "",
             Protocol: request.Protocol,
             Scheme: request.Scheme,
@@ -37,7 +43,7 @@ public sealed record FlowReport(IReadOnlyList<HopRecord> Hops, WorkloadView Work
 }
 
 /// <summary>
-/// The last leg, from the ingress to the workload (plain HTTP inside the cluster, as in the AKS baseline), with the
+/// The last leg, from the ingress to the workload (mutual TLS inside the cluster), with the
 /// names (never the values) of the request headers that reached the workload.
 /// </summary>
 public sealed record WorkloadView(

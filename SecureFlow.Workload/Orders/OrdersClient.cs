@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using SecureFlow.ServiceDefaults.Hops;
 
 namespace SecureFlow.Workload.Orders;
 
@@ -14,4 +15,4 @@ public sealed class OrdersClient(HttpClient http)
 }
 
 /// <summary>What orders saw of the workload's call, and its answer.</summary>
-public sealed record OrdersView(string Service, string Protocol, string Scheme, string Host, string? TraceId, IReadOnlyList<string> OpenOrders);
+public sealed record OrdersView(string Service, HopRecord Hop, string Protocol, string Scheme, string Host, string? TraceId, IReadOnlyList<string> OpenOrders);

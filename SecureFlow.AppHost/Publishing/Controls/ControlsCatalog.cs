@@ -109,14 +109,14 @@ internal static class ControlsCatalog
             $"`{edge.Name}.WithBackend({ingress.Name}, \"{backend.DestinationHost}\")`",
             "YARP over TLS with SNI and Host set, one trusted root read from the vault (`TrustedRootForwarderHttpClientFactory`)",
             "`infra/appgateway.bicep`: backend settings HTTPS, `hostName`, `trustedRootCertificates` from Key Vault",
-            ["ChainTests.RequestWithRightSniReturnsFlowThroughBothTlsHops", "UntrustedIngressTests.IngressPresentingACertificateTheEdgeDoesNotTrustGets502"],
+            ["ChainTests.RequestWithRightSniReturnsFlowThroughFourTlsHopsTheInClusterOnesMutuallyAuthenticated", "UntrustedIngressTests.IngressPresentingACertificateTheEdgeDoesNotTrustGets502"],
             ["ArmTemplateTests.EdgeReEncryptsToTheIngressHostTrustingOnlyItsRootFromKeyVault"]));
         controls.AddRange(ingress.Routes.Select(route => new Control(
             $"`{ingress.Name}` routes `{string.Join("`, `", route.MatchHosts)}` to `{route.Destination.Name}`; nothing else reaches it",
             $"`{ingress.Name}.WithRoute(\"{route.MatchHosts[0]}\", {route.Destination.Name})`",
             "YARP route by host in the ingress",
             $"`deploy/{ingress.Name}/deployment.tmpl.yaml` (routes), `deploy/*/networkpolicies.tmpl.yaml` (default deny, one allow per edge of the graph)",
-            ["ChainTests.RequestWithRightSniReturnsFlowThroughBothTlsHops"],
+            ["ChainTests.RequestWithRightSniReturnsFlowThroughFourTlsHopsTheInClusterOnesMutuallyAuthenticated"],
             ["ManifestTests.IngressServesTheModelsRoutesWithItsCertificateMountedFromKeyVault", "NetworkPolicyTests.PoliciesOpenExactlyTheEdgesOfTheModel"])));
         controls.AddRange(app.RoleAssignments.Select(assignment => new Control(
             $"`{assignment.Principal}` may read `{assignment.Secret.Name}` ({assignment.Role}), nothing else in the vault",
