@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SecureFlow.AppHost.Networking;
 
 namespace SecureFlow.AppHost.Publishing.Controls;
 
@@ -118,6 +119,15 @@ internal static class ControlsCatalog
             $"`deploy/{ingress.Name}/deployment.tmpl.yaml` (routes), `deploy/*/networkpolicies.tmpl.yaml` (default deny, one allow per edge of the graph)",
             ["ChainTests.RequestWithRightSniReturnsFlowThroughFourTlsHopsTheInClusterOnesMutuallyAuthenticated"],
             ["ManifestTests.IngressServesTheModelsRoutesWithItsCertificateMountedFromKeyVault", "NetworkPolicyTests.PoliciesOpenExactlyTheEdgesOfTheModel"])));
+        controls.AddRange(app.Calls.Where(call => ServiceGraph.ListensForMutualTls(call.Callee)).Select(call => new Control(
+            $"`{call.Callee.Name}` accepts mutual TLS from `{call.Caller.Name}` only (`{ServiceGraph.IdentityOf(call.Caller)?.SpiffeId}`), with the model's TLS policy",
+            $"`{call.Callee.Name}.WithMutualTls(vault)`, `{call.Caller.Name}.WithMutualTls(vault)` and the graph (`WithRoute`, `WithCallsTo`)",
+            "Kestrel requires a client certificate chained to the internal root alone, with an allowed SPIFFE id (`CallerAuthorization`); the caller checks the callee's (`MutualTlsClient`)",
+            $"{NotEnforcedPrefix} the Deployments do not listen for mutual TLS yet; the NetworkPolicy allows only `{call.Caller.Name}` to reach `{call.Callee.Name}`.",
+            ["ChainTests.RequestWithRightSniReturnsFlowThroughFourTlsHopsTheInClusterOnesMutuallyAuthenticated", "MutualTlsTests.AValidIdentityTheGraphDoesNotAllowIsRefused",
+                "MutualTlsTests.ACallerWithTheRightIdentityFromAnotherCaIsRefused", "MutualTlsTests.ACallerWithoutACertificateIsRefusedAndTheNextAllowedCallSucceeds",
+                "SslScanTests.MutualTlsPortOffersExactlyThePolicy", "RotationTests.RotatedCertificatesOfEveryHopReachNewHandshakesWhileAStreamOfRequestsSeesNoFailure"],
+            [])));
         controls.AddRange(app.RoleAssignments.Select(assignment => new Control(
             $"`{assignment.Principal}` may read `{assignment.Secret.Name}` ({assignment.Role}), nothing else in the vault",
             $"{assignment.Reason}",
