@@ -16,6 +16,9 @@ param privateEndpointsSubnetId string
 @description('The private DNS zone privatelink.vaultcore.azure.net.')
 param vaultZoneId string
 
+@description('The principal id of orders\'s identity.')
+param ordersPrincipalId string
+
 @description('The principal id of workload\'s identity.')
 param workloadPrincipalId string
 
@@ -24,6 +27,18 @@ param ingressPrincipalId string
 
 @description('The principal id of edge\'s identity.')
 param edgePrincipalId string
+
+@description('The value of secret orders-mtls, base64 (a PEM certificate with its key, mounted into the pods by the CSI driver).')
+@secure()
+param ordersMtlsValue string
+
+@description('The value of secret workload-mtls, base64 (a PEM certificate with its key, mounted into the pods by the CSI driver).')
+@secure()
+param workloadMtlsValue string
+
+@description('The value of secret ingress-mtls, base64 (a PEM certificate with its key, mounted into the pods by the CSI driver).')
+@secure()
+param ingressMtlsValue string
 
 @description('The value of secret edge-tls, base64 (a PKCS#12 certificate with its key, for Application Gateway).')
 @secure()
@@ -43,11 +58,11 @@ param workloadApiKeyValue string
 
 /*** VARIABLES ***/
 
-// Built-in role 'Key Vault Secrets User'.
-var keyVaultSecretsUserRole = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4633458b-17de-408a-b874-0445c86b69e6')
-
 // Built-in role 'Key Vault Certificate User'.
 var keyVaultCertificateUserRole = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'db79e9a7-68ee-4b58-9aeb-b90e7c24fcba')
+
+// Built-in role 'Key Vault Secrets User'.
+var keyVaultSecretsUserRole = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4633458b-17de-408a-b874-0445c86b69e6')
 
 /*** RESOURCES ***/
 
@@ -137,6 +152,36 @@ resource vaultDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-prev
   }
 }
 
+// orders-mtls: a PEM certificate with its key, mounted into the pods by the CSI driver, placed by the provisioning hook (no manual step).
+resource ordersMtls 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = {
+  parent: vault
+  name: 'orders-mtls'
+  properties: {
+    value: base64ToString(ordersMtlsValue)
+    contentType: 'application/x-pem-file'
+  }
+}
+
+// workload-mtls: a PEM certificate with its key, mounted into the pods by the CSI driver, placed by the provisioning hook (no manual step).
+resource workloadMtls 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = {
+  parent: vault
+  name: 'workload-mtls'
+  properties: {
+    value: base64ToString(workloadMtlsValue)
+    contentType: 'application/x-pem-file'
+  }
+}
+
+// ingress-mtls: a PEM certificate with its key, mounted into the pods by the CSI driver, placed by the provisioning hook (no manual step).
+resource ingressMtls 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = {
+  parent: vault
+  name: 'ingress-mtls'
+  properties: {
+    value: base64ToString(ingressMtlsValue)
+    contentType: 'application/x-pem-file'
+  }
+}
+
 // edge-tls: a PKCS#12 certificate with its key, for Application Gateway, placed by the provisioning hook (no manual step).
 resource edgeTls 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = {
   parent: vault
@@ -177,6 +222,17 @@ resource workloadApiKey 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = {
   }
 }
 
+// Least privilege: the model grants orders CertificateUser on orders-mtls, so it reads this one secret and no other.
+resource ordersReadsOrdersMtls 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(ordersMtls.id, ordersPrincipalId, keyVaultCertificateUserRole)
+  scope: ordersMtls
+  properties: {
+    roleDefinitionId: keyVaultCertificateUserRole
+    principalId: ordersPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
 // Least privilege: the model grants workload SecretsUser on workload-api-key, so it reads this one secret and no other.
 resource workloadReadsWorkloadApiKey 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(workloadApiKey.id, workloadPrincipalId, keyVaultSecretsUserRole)
@@ -188,10 +244,32 @@ resource workloadReadsWorkloadApiKey 'Microsoft.Authorization/roleAssignments@20
   }
 }
 
+// Least privilege: the model grants workload CertificateUser on workload-mtls, so it reads this one secret and no other.
+resource workloadReadsWorkloadMtls 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(workloadMtls.id, workloadPrincipalId, keyVaultCertificateUserRole)
+  scope: workloadMtls
+  properties: {
+    roleDefinitionId: keyVaultCertificateUserRole
+    principalId: workloadPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
 // Least privilege: the model grants ingress CertificateUser on ingress-tls, so it reads this one secret and no other.
 resource ingressReadsIngressTls 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(ingressTls.id, ingressPrincipalId, keyVaultCertificateUserRole)
   scope: ingressTls
+  properties: {
+    roleDefinitionId: keyVaultCertificateUserRole
+    principalId: ingressPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Least privilege: the model grants ingress CertificateUser on ingress-mtls, so it reads this one secret and no other.
+resource ingressReadsIngressMtls 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(ingressMtls.id, ingressPrincipalId, keyVaultCertificateUserRole)
+  scope: ingressMtls
   properties: {
     roleDefinitionId: keyVaultCertificateUserRole
     principalId: ingressPrincipalId
@@ -226,6 +304,12 @@ resource edgeReadsIngressTlsRoot 'Microsoft.Authorization/roleAssignments@2022-0
 output vaultName string = vault.name
 
 output vaultUri string = vault.properties.vaultUri
+
+output ordersMtlsSecretUri string = ordersMtls.properties.secretUri
+
+output workloadMtlsSecretUri string = workloadMtls.properties.secretUri
+
+output ingressMtlsSecretUri string = ingressMtls.properties.secretUri
 
 output edgeTlsSecretUri string = edgeTls.properties.secretUri
 

@@ -21,6 +21,18 @@ param privateApiServer bool = false
 @description('The CIDR range allowed to reach the AKS API server (set by the preprovision hook to your address).')
 param apiServerAuthorizedIpRange string
 
+@description('Secret orders-mtls, base64: filled by the preprovision hook.')
+@secure()
+param ordersMtlsValue string
+
+@description('Secret workload-mtls, base64: filled by the preprovision hook.')
+@secure()
+param workloadMtlsValue string
+
+@description('Secret ingress-mtls, base64: filled by the preprovision hook.')
+@secure()
+param ingressMtlsValue string
+
 @description('Secret edge-tls, base64: filled by the preprovision hook.')
 @secure()
 param edgeTlsValue string
@@ -101,9 +113,13 @@ module keyVault 'keyvault.bicep' = {
     logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
     privateEndpointsSubnetId: network.outputs.privateEndpointsSubnetId
     vaultZoneId: network.outputs.vaultZoneId
+    ordersPrincipalId: identities.outputs.ordersPrincipalId
     workloadPrincipalId: identities.outputs.workloadPrincipalId
     ingressPrincipalId: identities.outputs.ingressPrincipalId
     edgePrincipalId: identities.outputs.edgePrincipalId
+    ordersMtlsValue: ordersMtlsValue
+    workloadMtlsValue: workloadMtlsValue
+    ingressMtlsValue: ingressMtlsValue
     edgeTlsValue: edgeTlsValue
     ingressTlsRootValue: ingressTlsRootValue
     ingressTlsValue: ingressTlsValue

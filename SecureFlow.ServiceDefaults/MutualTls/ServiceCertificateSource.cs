@@ -25,7 +25,7 @@ internal sealed class ServiceCertificateSource(IOptions<MutualTlsOptions> option
                 : Pkcs12RoundTrip(X509Certificate2.CreateFromPemFile(tls.CertificatePath!, tls.KeyPath));
             var root = tls.TrustedRootSecretName is { Length: > 0 } rootName
                 ? X509Certificate2.CreateFromPem(Vault<SecretClient>(rootName).GetSecret(rootName).Value.Value)
-                : X509CertificateLoader.LoadCertificateFromFile(tls.TrustedRootPath!);
+                : LastCertificateIn(tls.TrustedRootPath!);
             return (certificate, root);
         }
         catch (Exception exception) when (exception is RequestFailedException or CryptographicException or IOException or UnauthorizedAccessException)
@@ -37,6 +37,24 @@ internal sealed class ServiceCertificateSource(IOptions<MutualTlsOptions> option
 
     private TClient Vault<TClient>(string name) where TClient : class =>
         services.GetService<TClient>() ?? throw new InvalidOperationException($"'{name}' is in Key Vault, but this service has no vault: set KeyVault:Uri.");
+
+    /// <summary>The root: the last certificate of a PEM file (the CSI mount holds key, certificate, then root in one file).</summary>
+    private static X509Certificate2 LastCertificateIn(string path)
+    {
+        var certificates = new X509Certificate2Collection();
+        certificates.ImportFromPemFile(path);
+        if (certificates.Count == 0)
+        {
+            throw new CryptographicException($"'{path}' holds no certificate.");
+        }
+
+        foreach (var other in certificates.Take(certificates.Count - 1))
+        {
+            other.Dispose();
+        }
+
+        return certificates[^1];
+    }
 
     /// <summary>A PKCS#12 round trip gives the key a form every platform's TLS stack accepts (Windows needs it).</summary>
     private static X509Certificate2 Pkcs12RoundTrip(X509Certificate2 certificate)

@@ -25,6 +25,31 @@ issue() {
     -CAcreateserial -extfile "$work/$1.ext" -out "$work/$1.crt" 2>/dev/null
 }
 
+# The internal root of the services' mutual TLS identities, and an identity it issues (SPIFFE URI SAN, server and
+# client authentication): PEM key, certificate and root in one secret, what the CSI driver mounts.
+mesh_root() {
+  openssl req -x509 -newkey rsa:2048 -sha256 -days 365 -nodes -subj "/O=SecureFlow/CN=SecureFlow mesh root" \
+    -addext "basicConstraints=critical,CA:TRUE,pathlen:0" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+    -keyout "$work/mesh-root.key" -out "$work/mesh-root.crt" 2>/dev/null
+}
+issue_identity() {
+  openssl req -newkey rsa:2048 -sha256 -nodes -subj "/O=SecureFlow/CN=$2" -keyout "$work/$1.key" -out "$work/$1.csr" 2>/dev/null
+  printf 'subjectAltName=DNS:%s,URI:%s\nextendedKeyUsage=serverAuth,clientAuth\nbasicConstraints=critical,CA:FALSE\n' "$2" "$3" > "$work/$1.ext"
+  openssl x509 -req -sha256 -days 90 -in "$work/$1.csr" -CA "$work/mesh-root.crt" -CAkey "$work/mesh-root.key" \
+    -CAcreateserial -extfile "$work/$1.ext" -out "$work/$1.crt" 2>/dev/null
+}
+
+# Service identities for mutual TLS: orders-mtls, workload-mtls, ingress-mtls
+if [ -z "${ORDERS_MTLS_BASE64:-}" ] || [ -z "${WORKLOAD_MTLS_BASE64:-}" ] || [ -z "${INGRESS_MTLS_BASE64:-}" ]; then
+  mesh_root
+  issue_identity orders-mtls "orders.secureflow.svc.cluster.local" "spiffe://secureflow.localhost/ns/secureflow/sa/orders"
+  azd env set ORDERS_MTLS_BASE64 "$(cat "$work/orders-mtls.key" "$work/orders-mtls.crt" "$work/mesh-root.crt" | base64 -w0)"
+  issue_identity workload-mtls "workload.secureflow.svc.cluster.local" "spiffe://secureflow.localhost/ns/secureflow/sa/workload"
+  azd env set WORKLOAD_MTLS_BASE64 "$(cat "$work/workload-mtls.key" "$work/workload-mtls.crt" "$work/mesh-root.crt" | base64 -w0)"
+  issue_identity ingress-mtls "ingress.secureflow.svc.cluster.local" "spiffe://secureflow.localhost/ns/secureflow/sa/ingress"
+  azd env set INGRESS_MTLS_BASE64 "$(cat "$work/ingress-mtls.key" "$work/ingress-mtls.crt" "$work/mesh-root.crt" | base64 -w0)"
+fi
+
 # workload-api-key
 if [ -z "${WORKLOAD_API_KEY_VALUE:-}" ]; then
   azd env set WORKLOAD_API_KEY_VALUE "$(openssl rand -base64 48 | tr -d '\n')"

@@ -43,7 +43,40 @@ internal static class ProvisioningHook
                 -CAcreateserial -extfile "$work/$1.ext" -out "$work/$1.crt" 2>/dev/null
             }
 
+            # The internal root of the services' mutual TLS identities, and an identity it issues (SPIFFE URI SAN, server and
+            # client authentication): PEM key, certificate and root in one secret, what the CSI driver mounts.
+            mesh_root() {
+              openssl req -x509 -newkey rsa:2048 -sha256 -days 365 -nodes -subj "/O=SecureFlow/CN=SecureFlow mesh root" \
+                -addext "basicConstraints=critical,CA:TRUE,pathlen:0" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+                -keyout "$work/mesh-root.key" -out "$work/mesh-root.crt" 2>/dev/null
+            }
+            issue_identity() {
+              openssl req -newkey rsa:2048 -sha256 -nodes -subj "/O=SecureFlow/CN=$2" -keyout "$work/$1.key" -out "$work/$1.csr" 2>/dev/null
+              printf 'subjectAltName=DNS:%s,URI:%s\nextendedKeyUsage=serverAuth,clientAuth\nbasicConstraints=critical,CA:FALSE\n' "$2" "$3" > "$work/$1.ext"
+              openssl x509 -req -sha256 -days 90 -in "$work/$1.csr" -CA "$work/mesh-root.crt" -CAkey "$work/mesh-root.key" \
+                -CAcreateserial -extfile "$work/$1.ext" -out "$work/$1.crt" 2>/dev/null
+            }
+
             """.Replace("\r\n", "\n", StringComparison.Ordinal));
+
+        var identities = app.Secrets.Where(secret => secret.Certificate?.SpiffeId is not null).ToList();
+        if (identities.Count > 0)
+        {
+            // All from one root or none: an identity from an earlier root would not be trusted by the others.
+            text.Append("\n# Service identities for mutual TLS: ").Append(string.Join(", ", identities.Select(secret => secret.Name))).Append('\n');
+            text.Append("if ").Append(string.Join(" || ", identities.Select(secret => $"[ -z \"${{{secret.EnvironmentVariable}:-}}\" ]"))).Append("; then\n");
+            text.Append("  mesh_root\n");
+            foreach (var secret in identities)
+            {
+                var service = secret.Certificate!.SpiffeId!.Segments[^1];
+                text.Append("  issue_identity ").Append(secret.Name).Append(" \"").Append(service).Append('.').Append(PublishedApp.Namespace).Append(".svc.cluster.local\" \"")
+                    .Append(secret.Certificate.SpiffeId).Append("\"\n");
+                text.Append("  azd env set ").Append(secret.EnvironmentVariable).Append(" \"$(cat \"$work/").Append(secret.Name).Append(".key\" \"$work/").Append(secret.Name)
+                    .Append(".crt\" \"$work/mesh-root.crt\" | base64 -w0)\"\n");
+            }
+
+            text.Append("fi\n");
+        }
 
         foreach (var secret in app.Secrets.Where(secret => secret.Format == SecretFormat.Value))
         {
@@ -54,7 +87,7 @@ internal static class ProvisioningHook
             text.Append("fi\n");
         }
 
-        foreach (var secret in app.Secrets.Where(secret => secret.Certificate is not null && secret.Format != SecretFormat.TrustedRoot))
+        foreach (var secret in app.Secrets.Where(secret => secret.Certificate is { SpiffeId: null } && secret.Format != SecretFormat.TrustedRoot))
         {
             var variable = secret.EnvironmentVariable;
             var host = AzureHostName.InAzdTemplate(secret.Certificate!.DnsNames[0]);

@@ -123,11 +123,11 @@ internal static class ControlsCatalog
             $"`{call.Callee.Name}` accepts mutual TLS from `{call.Caller.Name}` only (`{ServiceGraph.IdentityOf(call.Caller)?.SpiffeId}`), with the model's TLS policy",
             $"`{call.Callee.Name}.WithMutualTls(vault)`, `{call.Caller.Name}.WithMutualTls(vault)` and the graph (`WithRoute`, `WithCallsTo`)",
             "Kestrel requires a client certificate chained to the internal root alone, with an allowed SPIFFE id (`CallerAuthorization`); the caller checks the callee's (`MutualTlsClient`)",
-            $"{NotEnforcedPrefix} the Deployments do not listen for mutual TLS yet; the NetworkPolicy allows only `{call.Caller.Name}` to reach `{call.Callee.Name}`.",
+            $"`deploy/{call.Callee.Name}/deployment.tmpl.yaml`: the same listener on port {Kubernetes.PodPorts.Of(call.Callee)}, identity from `deploy/{call.Callee.Name}/secretproviderclass.tmpl.yaml`; `deploy/{call.Callee.Name}/networkpolicies.tmpl.yaml` admits only `{call.Caller.Name}` on that port",
             ["ChainTests.RequestWithRightSniReturnsFlowThroughFourTlsHopsTheInClusterOnesMutuallyAuthenticated", "MutualTlsTests.AValidIdentityTheGraphDoesNotAllowIsRefused",
                 "MutualTlsTests.ACallerWithTheRightIdentityFromAnotherCaIsRefused", "MutualTlsTests.ACallerWithoutACertificateIsRefusedAndTheNextAllowedCallSucceeds",
                 "SslScanTests.MutualTlsPortOffersExactlyThePolicy", "RotationTests.RotatedCertificatesOfEveryHopReachNewHandshakesWhileAStreamOfRequestsSeesNoFailure"],
-            [])));
+            ["ManifestTests.EveryInClusterHopIsMutualTlsWithEachPodsOwnIdentityMountedFromKeyVault", "NetworkPolicyTests.PoliciesOpenExactlyTheEdgesOfTheModel"])));
         controls.AddRange(app.RoleAssignments.Select(assignment => new Control(
             $"`{assignment.Principal}` may read `{assignment.Secret.Name}` ({assignment.Role}), nothing else in the vault",
             $"{assignment.Reason}",

@@ -52,7 +52,7 @@ internal static class NetworkPolicies
                 new V1NetworkPolicyIngressRule
                 {
                     FromProperty = [new V1NetworkPolicyPeer { PodSelector = new V1LabelSelector { MatchLabels = KubernetesManifests.Selector(call.Caller.Name) } }],
-                    Ports = [new V1NetworkPolicyPort { Protocol = "TCP", Port = PodPorts.ServiceHttp }],
+                    Ports = [new V1NetworkPolicyPort { Protocol = "TCP", Port = PodPorts.Of(pod) }],
                 },
             ]);
         }
@@ -64,7 +64,7 @@ internal static class NetworkPolicies
                 new V1NetworkPolicyEgressRule
                 {
                     To = [new V1NetworkPolicyPeer { PodSelector = new V1LabelSelector { MatchLabels = KubernetesManifests.Selector(call.Callee.Name) } }],
-                    Ports = [new V1NetworkPolicyPort { Protocol = "TCP", Port = PodPorts.ServiceHttp }],
+                    Ports = [new V1NetworkPolicyPort { Protocol = "TCP", Port = PodPorts.Of(call.Callee) }],
                 },
             ]);
         }

@@ -126,8 +126,11 @@ public sealed class ArmTemplateTests
         [
             "[parameters('edgePrincipalId')] -> edge-tls as [variables('keyVaultCertificateUserRole')]",
             "[parameters('edgePrincipalId')] -> ingress-tls-root as [variables('keyVaultSecretsUserRole')]",
+            "[parameters('ingressPrincipalId')] -> ingress-mtls as [variables('keyVaultCertificateUserRole')]",
             "[parameters('ingressPrincipalId')] -> ingress-tls as [variables('keyVaultCertificateUserRole')]",
+            "[parameters('ordersPrincipalId')] -> orders-mtls as [variables('keyVaultCertificateUserRole')]",
             "[parameters('workloadPrincipalId')] -> workload-api-key as [variables('keyVaultSecretsUserRole')]",
+            "[parameters('workloadPrincipalId')] -> workload-mtls as [variables('keyVaultCertificateUserRole')]",
         ], grants);
         Assert.Equal("[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4633458b-17de-408a-b874-0445c86b69e6')]", Variable(template, "keyVaultSecretsUserRole"));
         Assert.Equal("[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'db79e9a7-68ee-4b58-9aeb-b90e7c24fcba')]", Variable(template, "keyVaultCertificateUserRole"));
@@ -142,7 +145,10 @@ public sealed class ArmTemplateTests
             .Select(secret => $"{((string?)secret["name"])!.Split('\'')[^2]}: {secret["properties"]!["contentType"]}")
             .Order(StringComparer.Ordinal);
 
-        Assert.Equal(["edge-tls: application/x-pkcs12", "ingress-tls-root: application/x-pkcs12", "ingress-tls: application/x-pem-file", "workload-api-key: text/plain"], secrets);
+        Assert.Equal(
+            ["edge-tls: application/x-pkcs12", "ingress-mtls: application/x-pem-file", "ingress-tls-root: application/x-pkcs12", "ingress-tls: application/x-pem-file",
+                "orders-mtls: application/x-pem-file", "workload-api-key: text/plain", "workload-mtls: application/x-pem-file"],
+            secrets);
     }
 
     [Fact]

@@ -18,11 +18,11 @@ public sealed class NetworkPolicyTests
             "allow-dns: all pods -> Egress",
             "default-deny: all pods -> Ingress,Egress",
             "ingress-from-edge: ingress -> Ingress from 10.240.5.0/24:8443",
-            "ingress-to-workload: ingress -> Egress to workload:8080",
-            "orders-from-workload: orders -> Ingress from workload:8080",
+            "ingress-to-workload: ingress -> Egress to workload:8443",
+            "orders-from-workload: orders -> Ingress from workload:8443",
             "workload-egress: workload -> Egress to 0.0.0.0/0:443",
-            "workload-from-ingress: workload -> Ingress from ingress:8080",
-            "workload-to-orders: workload -> Egress to orders:8080",
+            "workload-from-ingress: workload -> Ingress from ingress:8443",
+            "workload-to-orders: workload -> Egress to orders:8443",
         ], policies);
     }
 
