@@ -33,6 +33,13 @@ internal sealed record PublishedApp(
     /// <summary>Every host a pod may reach outside the cluster, in model order.</summary>
     public IReadOnlyList<string> EgressHosts => [.. Pods.SelectMany(EgressOf).Distinct(StringComparer.Ordinal)];
 
+    /// <summary>
+    /// Whether the pod calls the vault itself (a secret of the model, read with its workload identity through the vault's
+    /// private endpoint); certificates reach pods through the CSI mount, which the node's driver reads.
+    /// </summary>
+    public bool ReadsVault(ProjectResource pod) =>
+        pod is not GatewayResource && RoleAssignments.Any(assignment => assignment.Principal == pod.Name && assignment.Secret.Format == SecretFormat.Value);
+
     public static IReadOnlyList<string> EgressOf(IResource resource) =>
         [.. resource.Annotations.OfType<EgressAnnotation>().SelectMany(annotation => annotation.Hosts)];
 

@@ -118,7 +118,7 @@ internal static class ControlsCatalog
             "YARP route by host in the ingress",
             $"`deploy/{ingress.Name}/deployment.tmpl.yaml` (routes), `deploy/*/networkpolicies.tmpl.yaml` (default deny, one allow per edge of the graph)",
             ["ChainTests.RequestWithRightSniReturnsFlowThroughFourTlsHopsTheInClusterOnesMutuallyAuthenticated"],
-            ["ManifestTests.IngressServesTheModelsRoutesWithItsCertificateMountedFromKeyVault", "NetworkPolicyTests.PoliciesOpenExactlyTheEdgesOfTheModel"])));
+            ["ManifestTests.IngressServesTheModelsRoutesWithItsCertificateMountedFromKeyVault", "NetworkPolicyTests.PoliciesOpenExactlyTheEdgesOfTheModel", "NetworkPolicyEvaluationTests.ThePublishedPoliciesAllowExactlyTheConnectionsOfTheModel"])));
         controls.AddRange(app.Calls.Where(call => ServiceGraph.ListensForMutualTls(call.Callee)).Select(call => new Control(
             $"`{call.Callee.Name}` accepts mutual TLS from `{call.Caller.Name}` only (`{ServiceGraph.IdentityOf(call.Caller)?.SpiffeId}`), with the model's TLS policy",
             $"`{call.Callee.Name}.WithMutualTls(vault)`, `{call.Caller.Name}.WithMutualTls(vault)` and the graph (`WithRoute`, `WithCallsTo`)",
@@ -127,7 +127,7 @@ internal static class ControlsCatalog
             ["ChainTests.RequestWithRightSniReturnsFlowThroughFourTlsHopsTheInClusterOnesMutuallyAuthenticated", "MutualTlsTests.AValidIdentityTheGraphDoesNotAllowIsRefused",
                 "MutualTlsTests.ACallerWithTheRightIdentityFromAnotherCaIsRefused", "MutualTlsTests.ACallerWithoutACertificateIsRefusedAndTheNextAllowedCallSucceeds",
                 "SslScanTests.MutualTlsPortOffersExactlyThePolicy", "RotationTests.RotatedCertificatesOfEveryHopReachNewHandshakesWhileAStreamOfRequestsSeesNoFailure"],
-            ["ManifestTests.EveryInClusterHopIsMutualTlsWithEachPodsOwnIdentityMountedFromKeyVault", "NetworkPolicyTests.PoliciesOpenExactlyTheEdgesOfTheModel"])));
+            ["ManifestTests.EveryInClusterHopIsMutualTlsWithEachPodsOwnIdentityMountedFromKeyVault", "NetworkPolicyEvaluationTests.ThePublishedPoliciesAllowExactlyTheConnectionsOfTheModel"])));
         controls.AddRange(app.RoleAssignments.Select(assignment => new Control(
             $"`{assignment.Principal}` may read `{assignment.Secret.Name}` ({assignment.Role}), nothing else in the vault",
             $"{assignment.Reason}",

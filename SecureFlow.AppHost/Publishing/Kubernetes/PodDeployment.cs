@@ -129,7 +129,7 @@ internal static class PodDeployment
 
             // A service the model grants vault objects to reads them itself, with its workload identity (the
             // webhook injects its client id and token); a gateway's certificates come through the CSI mount instead.
-            if (app.RoleAssignments.Any(assignment => assignment.Principal == pod.Name))
+            if (app.ReadsVault(pod))
             {
                 // azd fills in the vault's URI when it deploys the manifest.
                 environment[ServiceConfiguration.Key<KeyVaultConnectionOptions>(options => options.Uri)] = "${AZURE_KEY_VAULT_ENDPOINT}";

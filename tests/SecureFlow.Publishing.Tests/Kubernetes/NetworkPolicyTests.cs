@@ -23,6 +23,7 @@ public sealed class NetworkPolicyTests
             "workload-egress: workload -> Egress to 0.0.0.0/0:443",
             "workload-from-ingress: workload -> Ingress from ingress:8443",
             "workload-to-orders: workload -> Egress to orders:8443",
+            "workload-to-vault: workload -> Egress to 10.240.4.32/28:443",
         ], policies);
     }
 
