@@ -13,7 +13,7 @@ public static class SpiffeId
     public static bool IsValid(string? value)
     {
         if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme != "spiffe" || !uri.IsDefaultPort || uri.UserInfo.Length > 0
-            || uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.HostNameType != UriHostNameType.Dns || !string.Equals(uri.OriginalString, value, StringComparison.Ordinal))
+            || uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.HostNameType != UriHostNameType.Dns || !string.Equals(uri.AbsoluteUri, value, StringComparison.Ordinal))
         {
             return false;
         }
