@@ -13,15 +13,23 @@ var apiKey = vault.AddSecret("workload-api-key", builder.AddParameter("workload-
 // Egress (Azure Firewall): every service's HTTP(S) leaves through the firewall, which allows each its WithEgressTo only.
 builder.AddEgressFirewall("firewall");
 
-// The workload reads its own secret, with its own identity, and nothing else in the vault.
+// Every in-cluster hop is mutual TLS: each service has its own certificate (SPIFFE id) and accepts only its callers in
+// this graph (the ingress's routes, WithCallsTo). The internal API behind the workload is never routed from outside.
+var orders = builder.AddProject<Projects.SecureFlow_Orders>("orders")
+    .WithMutualTls(vault);
+
+// The workload reads its own secret, with its own identity, and nothing else in the vault; it calls orders.
 var workload = builder.AddProject<Projects.SecureFlow_Workload>("workload")
     .WithKeyVaultAccess(vault, KeyVaultRole.SecretsUser, apiKey)
-    .WithEgressTo("api.example.org");
+    .WithEgressTo("api.example.org")
+    .WithMutualTls(vault)
+    .WithCallsTo(orders);
 
-// The in-cluster ingress: terminates TLS with the wildcard certificate, routes by host to the workload over HTTP.
+// The in-cluster ingress: terminates TLS with the wildcard certificate, routes by host to the workload over mutual TLS.
 var ingress = builder.AddIngressController("ingress")
     .WithTlsPolicy(TlsPolicy.Baseline)
     .WithCertificate(ingressCert)
+    .WithMutualTls(vault)
     .WithRoute(WorkloadHost, workload);
 
 // The public edge (Application Gateway WAF_v2): inspects every request with the OWASP CRS before it re-encrypts to the

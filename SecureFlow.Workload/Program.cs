@@ -1,5 +1,7 @@
 using SecureFlow.ServiceDefaults.KeyVault;
+using SecureFlow.ServiceDefaults.MutualTls;
 using SecureFlow.Workload.Apis;
+using SecureFlow.Workload.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -10,9 +12,13 @@ if (builder.Configuration.HasKeyVault())
     builder.AddKeyVaultClients();
 }
 
+builder.AddMutualTls();
+builder.AddOrdersClient();
+
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.UseMutualTlsCallersOnly();
 app.MapFlowApi();
 app.MapSecretApi();
 app.MapEgressApi();

@@ -25,6 +25,9 @@ param ingressIdentityName string
 @description('The user-assigned identity workload\'s pods act as (workload identity).')
 param workloadIdentityName string
 
+@description('The user-assigned identity orders\'s pods act as (workload identity).')
+param ordersIdentityName string
+
 @description('Whether the API server has a private address only (deploy from inside the VNet then).')
 param privateApiServer bool = false
 
@@ -64,6 +67,10 @@ resource ingressIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-
 
 resource workloadIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
   name: workloadIdentityName
+}
+
+resource ordersIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
+  name: ordersIdentityName
 }
 
 /*** RESOURCES ***/
@@ -356,6 +363,19 @@ resource workloadFederation 'Microsoft.ManagedIdentity/userAssignedIdentities/fe
   properties: {
     issuer: cluster.properties.oidcIssuerProfile.issuerURL
     subject: 'system:serviceaccount:secureflow:workload'
+    audiences: [
+      'api://AzureADTokenExchange'
+    ]
+  }
+}
+
+// Only the service account secureflow/orders of this cluster can act as orders's identity.
+resource ordersFederation 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials@2023-01-31' = {
+  parent: ordersIdentity
+  name: 'aks'
+  properties: {
+    issuer: cluster.properties.oidcIssuerProfile.issuerURL
+    subject: 'system:serviceaccount:secureflow:orders'
     audiences: [
       'api://AzureADTokenExchange'
     ]

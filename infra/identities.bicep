@@ -27,6 +27,12 @@ resource workload 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' 
   location: location
 }
 
+// The identity of orders: Key Vault grants go to it alone.
+resource orders 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: 'id-orders-${uniqueString(resourceGroup().id)}'
+  location: location
+}
+
 // The identity of aks-controlplane: Key Vault grants go to it alone.
 resource aksControlplane 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
   name: 'id-aks-controlplane-${uniqueString(resourceGroup().id)}'
@@ -58,6 +64,14 @@ output workloadId string = workload.id
 output workloadPrincipalId string = workload.properties.principalId
 
 output workloadClientId string = workload.properties.clientId
+
+output ordersName string = orders.name
+
+output ordersId string = orders.id
+
+output ordersPrincipalId string = orders.properties.principalId
+
+output ordersClientId string = orders.properties.clientId
 
 output aksControlplaneName string = aksControlplane.name
 

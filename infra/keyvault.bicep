@@ -16,6 +16,9 @@ param privateEndpointsSubnetId string
 @description('The private DNS zone privatelink.vaultcore.azure.net.')
 param vaultZoneId string
 
+@description('The principal id of orders\'s identity.')
+param ordersPrincipalId string
+
 @description('The principal id of workload\'s identity.')
 param workloadPrincipalId string
 
@@ -39,11 +42,11 @@ param provisioningRun string = utcNow()
 
 /*** VARIABLES ***/
 
-// Built-in role 'Key Vault Secrets User'.
-var keyVaultSecretsUserRole = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4633458b-17de-408a-b874-0445c86b69e6')
-
 // Built-in role 'Key Vault Certificate User'.
 var keyVaultCertificateUserRole = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'db79e9a7-68ee-4b58-9aeb-b90e7c24fcba')
+
+// Built-in role 'Key Vault Secrets User'.
+var keyVaultSecretsUserRole = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4633458b-17de-408a-b874-0445c86b69e6')
 
 // Built-in role 'Key Vault Certificates Officer'.
 var keyVaultCertificatesOfficerRole = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'a4417e6f-fecd-4de8-b567-7b0420556985')
@@ -139,6 +142,21 @@ var ingressTlsPolicy = {
 }
 
 /*** EXISTING RESOURCES ***/
+
+resource ordersMtlsSecret 'Microsoft.KeyVault/vaults/secrets@2024-11-01' existing = {
+  parent: vault
+  name: 'orders-mtls'
+}
+
+resource workloadMtlsSecret 'Microsoft.KeyVault/vaults/secrets@2024-11-01' existing = {
+  parent: vault
+  name: 'workload-mtls'
+}
+
+resource ingressMtlsSecret 'Microsoft.KeyVault/vaults/secrets@2024-11-01' existing = {
+  parent: vault
+  name: 'ingress-mtls'
+}
 
 resource edgeTlsSecret 'Microsoft.KeyVault/vaults/secrets@2024-11-01' existing = {
   parent: vault
@@ -352,13 +370,27 @@ resource vaultProvisioning 'Microsoft.Resources/deploymentScripts@2023-08-01' = 
         value: string(ingressTlsPolicy)
       }
     ]
-    scriptContent: 'set -eu\nhas_certificate() { [ "$(az keyvault certificate list --vault-name "$VAULT_NAME" --include-pending true --query "[?name==\'$1\'] | length(@)" --output tsv)" != 0 ]; }\nhas_secret() { [ "$(az keyvault secret list --vault-name "$VAULT_NAME" --query "[?name==\'$1\'] | length(@)" --output tsv)" != 0 ]; }\nensure_certificate() {\n  if has_certificate "$1"; then echo "$1: in the vault, Key Vault renews it"; return; fi\n  az keyvault certificate create --vault-name "$VAULT_NAME" --name "$1" --policy "$2" --output none\n  tries=0\n  until has_secret "$1"; do\n    tries=$((tries + 1))\n    if [ "$tries" -gt 60 ]; then echo "$1: not issued within 5 minutes: az keyvault certificate pending show --vault-name $VAULT_NAME --name $1" >&2; exit 1; fi\n    sleep 5\n  done\n  echo "$1: created by Key Vault"\n}\nensure_secret() {\n  if has_secret "$1"; then echo "$1: in the vault"; return; fi\n  az keyvault secret set --vault-name "$VAULT_NAME" --name "$1" --content-type text/plain --output none --value "$(python3 -c \'import secrets; print(secrets.token_urlsafe(48))\')"\n  echo "$1: generated in the vault"\n}\nensure_certificate edge-tls "$EDGE_TLS_POLICY"\nensure_certificate ingress-tls "$INGRESS_TLS_POLICY"\nensure_secret workload-api-key\n'
+    scriptContent: 'set -eu\nhas_certificate() { [ "$(az keyvault certificate list --vault-name "$VAULT_NAME" --include-pending true --query "[?name==\'$1\'] | length(@)" --output tsv)" != 0 ]; }\nhas_secret() { [ "$(az keyvault secret list --vault-name "$VAULT_NAME" --query "[?name==\'$1\'] | length(@)" --output tsv)" != 0 ]; }\nensure_certificate() {\n  if has_certificate "$1"; then echo "$1: in the vault, Key Vault renews it"; return; fi\n  az keyvault certificate create --vault-name "$VAULT_NAME" --name "$1" --policy "$2" --output none\n  tries=0\n  until has_secret "$1"; do\n    tries=$((tries + 1))\n    if [ "$tries" -gt 60 ]; then echo "$1: not issued within 5 minutes: az keyvault certificate pending show --vault-name $VAULT_NAME --name $1" >&2; exit 1; fi\n    sleep 5\n  done\n  echo "$1: created by Key Vault"\n}\nensure_secret() {\n  if has_secret "$1"; then echo "$1: in the vault"; return; fi\n  az keyvault secret set --vault-name "$VAULT_NAME" --name "$1" --content-type text/plain --output none --value "$(python3 -c \'import secrets; print(secrets.token_urlsafe(48))\')"\n  echo "$1: generated in the vault"\n}\nensure_certificate edge-tls "$EDGE_TLS_POLICY"\nensure_certificate ingress-tls "$INGRESS_TLS_POLICY"\nensure_secret workload-api-key\nidentity_current() {\n  expires="$(az keyvault secret list --vault-name "$VAULT_NAME" --query "[?name==\'$1\'].attributes.expires | [0]" --output tsv)"\n  [ -n "$expires" ] && python3 -c \'import datetime, sys; sys.exit(0 if datetime.datetime.fromisoformat(sys.argv[1]) > datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=30) else 1)\' "$expires"\n}\nensure_identities() {\n  current=yes\n  args="$*"\n  while [ "$#" -gt 0 ]; do identity_current "$1" || current=no; shift 3; done\n  if [ "$current" = yes ]; then echo "service identities: in the vault, valid for more than 30 days"; return; fi\n  work="$(mktemp -d)"\n  trap \'rm -rf "$work"\' EXIT\n  # shellcheck disable=SC2086\n  python3 - "$work" $args <<\'PY\'\nimport datetime, sys\nfrom cryptography import x509\nfrom cryptography.hazmat.primitives import hashes, serialization\nfrom cryptography.hazmat.primitives.asymmetric import rsa\nfrom cryptography.x509.oid import ExtendedKeyUsageOID, NameOID\n\nwork, specs = sys.argv[1], sys.argv[2:]\nnow = datetime.datetime.now(datetime.timezone.utc)\nuntil = now + datetime.timedelta(days=90)\npem = serialization.Encoding.PEM\nroot_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)\nroot_name = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "SecureFlow"), x509.NameAttribute(NameOID.COMMON_NAME, "SecureFlow mesh root")])\nroot = (x509.CertificateBuilder().subject_name(root_name).issuer_name(root_name).public_key(root_key.public_key())\n    .serial_number(x509.random_serial_number()).not_valid_before(now).not_valid_after(until)\n    .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)\n    .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)\n    .sign(root_key, hashes.SHA256()))\nfor name, spiffe, dns in zip(specs[0::3], specs[1::3], specs[2::3]):\n    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)\n    leaf = (x509.CertificateBuilder()\n        .subject_name(x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "SecureFlow"), x509.NameAttribute(NameOID.COMMON_NAME, dns)]))\n        .issuer_name(root_name).public_key(key.public_key()).serial_number(x509.random_serial_number())\n        .not_valid_before(now).not_valid_after(until)\n        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)\n        .add_extension(x509.KeyUsage(True, False, True, False, False, False, False, False, False), critical=True)\n        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)\n        .add_extension(x509.SubjectAlternativeName([x509.DNSName(dns), x509.UniformResourceIdentifier(spiffe)]), critical=False)\n        .sign(root_key, hashes.SHA256()))\n    with open(f"{work}/{name}.pem", "wb") as bundle:\n        bundle.write(key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))\n        bundle.write(leaf.public_bytes(pem) + root.public_bytes(pem))\nwith open(f"{work}/expires", "w") as expires:\n    expires.write(until.strftime("%Y-%m-%dT%H:%M:%SZ"))\nPY\n  set -- $args\n  while [ "$#" -gt 0 ]; do\n    az keyvault secret set --vault-name "$VAULT_NAME" --name "$1" --file "$work/$1.pem" --encoding utf-8 --content-type application/x-pem-file --expires "$(cat "$work/expires")" --output none\n    echo "$1: issued ($2) from a new internal root, which leaves with this container"\n    shift 3\n  done\n  rm -rf "$work"\n}\nensure_identities orders-mtls spiffe://secureflow.localhost/ns/secureflow/sa/orders orders.secureflow.svc.cluster.local workload-mtls spiffe://secureflow.localhost/ns/secureflow/sa/workload workload.secureflow.svc.cluster.local ingress-mtls spiffe://secureflow.localhost/ns/secureflow/sa/ingress ingress.secureflow.svc.cluster.local\n'
   }
   dependsOn: [
     vaultEndpointDns
     provisionerCreatesCertificates
     provisionerCreatesSecrets
     provisionerUsesItsShare
+  ]
+}
+
+// Least privilege: the model grants orders CertificateUser on orders-mtls, so it reads this one secret and no other.
+resource ordersReadsOrdersMtls 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(ordersMtlsSecret.id, ordersPrincipalId, keyVaultCertificateUserRole)
+  scope: ordersMtlsSecret
+  properties: {
+    roleDefinitionId: keyVaultCertificateUserRole
+    principalId: ordersPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+  dependsOn: [
+    vaultProvisioning
   ]
 }
 
@@ -376,10 +408,38 @@ resource workloadReadsWorkloadApiKey 'Microsoft.Authorization/roleAssignments@20
   ]
 }
 
+// Least privilege: the model grants workload CertificateUser on workload-mtls, so it reads this one secret and no other.
+resource workloadReadsWorkloadMtls 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(workloadMtlsSecret.id, workloadPrincipalId, keyVaultCertificateUserRole)
+  scope: workloadMtlsSecret
+  properties: {
+    roleDefinitionId: keyVaultCertificateUserRole
+    principalId: workloadPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+  dependsOn: [
+    vaultProvisioning
+  ]
+}
+
 // Least privilege: the model grants ingress CertificateUser on ingress-tls, so it reads this one secret and no other.
 resource ingressReadsIngressTls 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(ingressTlsSecret.id, ingressPrincipalId, keyVaultCertificateUserRole)
   scope: ingressTlsSecret
+  properties: {
+    roleDefinitionId: keyVaultCertificateUserRole
+    principalId: ingressPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+  dependsOn: [
+    vaultProvisioning
+  ]
+}
+
+// Least privilege: the model grants ingress CertificateUser on ingress-mtls, so it reads this one secret and no other.
+resource ingressReadsIngressMtls 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(ingressMtlsSecret.id, ingressPrincipalId, keyVaultCertificateUserRole)
+  scope: ingressMtlsSecret
   properties: {
     roleDefinitionId: keyVaultCertificateUserRole
     principalId: ingressPrincipalId
@@ -425,6 +485,12 @@ output vaultName string = vault.name
 output vaultUri string = vault.properties.vaultUri
 
 output vaultId string = vault.id
+
+output ordersMtlsSecretUri string = '${vault.properties.vaultUri}secrets/orders-mtls'
+
+output workloadMtlsSecretUri string = '${vault.properties.vaultUri}secrets/workload-mtls'
+
+output ingressMtlsSecretUri string = '${vault.properties.vaultUri}secrets/ingress-mtls'
 
 output edgeTlsSecretUri string = '${vault.properties.vaultUri}secrets/edge-tls'
 

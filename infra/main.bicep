@@ -98,6 +98,7 @@ module keyVault 'keyvault.bicep' = {
     deploymentScriptsSubnetId: network.outputs.deploymentScriptsSubnetId
     domainName: domainName
     publicCertificateIssuer: publicCertificateIssuer
+    ordersPrincipalId: identities.outputs.ordersPrincipalId
     workloadPrincipalId: identities.outputs.workloadPrincipalId
     ingressPrincipalId: identities.outputs.ingressPrincipalId
     edgePrincipalId: identities.outputs.edgePrincipalId
@@ -140,6 +141,7 @@ module aks 'aks.bicep' = {
     availabilityZones: availabilityZones
     ingressIdentityName: identities.outputs.ingressName
     workloadIdentityName: identities.outputs.workloadName
+    ordersIdentityName: identities.outputs.ordersName
   }
   dependsOn: [
     firewall
@@ -167,3 +169,5 @@ output AZURE_EDGE_IDENTITY_CLIENT_ID string = identities.outputs.edgeClientId
 output AZURE_INGRESS_IDENTITY_CLIENT_ID string = identities.outputs.ingressClientId
 
 output AZURE_WORKLOAD_IDENTITY_CLIENT_ID string = identities.outputs.workloadClientId
+
+output AZURE_ORDERS_IDENTITY_CLIENT_ID string = identities.outputs.ordersClientId

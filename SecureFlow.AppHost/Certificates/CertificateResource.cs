@@ -9,6 +9,12 @@ public sealed class CertificateResource(string name, IReadOnlyList<string> dnsNa
 {
     public IReadOnlyList<string> DnsNames { get; } = dnsNames;
 
+    /// <summary>
+    /// The service identity the certificate carries for mutual TLS (a SPIFFE URI SAN, <c>WithServiceCertificate</c>), or
+    /// null for a certificate that only serves host names.
+    /// </summary>
+    public Uri? SpiffeId { get; internal set; }
+
     /// <summary>The vault that holds the certificate (and the root it chains to), or null for files only.</summary>
     public KeyVaultResource? Vault { get; internal set; }
 

@@ -58,7 +58,7 @@ public static class CertificateResourceExtensions
         var notifications = startEvent.Services.GetRequiredService<ResourceNotificationService>();
         foreach (var certificate in startEvent.Model.Resources.OfType<CertificateResource>())
         {
-            using var issued = authority.IssueServerCertificate(certificate.DnsNames);
+            using var issued = authority.IssueServerCertificate(certificate.DnsNames, certificate.SpiffeId);
             var files = new IssuedCertificateFiles(
                 Path.Combine(runDirectory, certificate.Name + ".crt"), Path.Combine(runDirectory, certificate.Name + ".key"),
                 authority.RootCertificatePath);

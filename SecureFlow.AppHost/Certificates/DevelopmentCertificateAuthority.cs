@@ -108,13 +108,22 @@ public sealed partial class DevelopmentCertificateAuthority : IDisposable
                 .SequenceEqual([ServerAuthentication.Value, ClientAuthentication.Value]);
     }
 
-    /// <summary>Issues a leaf for TLS servers, valid for <paramref name="dnsNames"/>, with a new RSA key.</summary>
-    public X509Certificate2 IssueServerCertificate(IReadOnlyList<string> dnsNames)
+    /// <summary>
+    /// Issues a leaf for TLS servers, valid for <paramref name="dnsNames"/>, with a new RSA key. With
+    /// <paramref name="spiffeId"/> it is a service's identity for mutual TLS: that URI in its subject alternative names
+    /// too, and good for TLS clients as well as servers.
+    /// </summary>
+    public X509Certificate2 IssueServerCertificate(IReadOnlyList<string> dnsNames, Uri? spiffeId = null)
     {
         ArgumentNullException.ThrowIfNull(dnsNames);
         if (dnsNames.Count == 0)
         {
             throw new ArgumentException("A server certificate needs at least one DNS name.", nameof(dnsNames));
+        }
+
+        if (spiffeId is not null && (spiffeId.Scheme != "spiffe" || !string.Equals(spiffeId.Host, SpiffeTrustDomain, StringComparison.Ordinal)))
+        {
+            throw new ArgumentException($"'{spiffeId}' is outside the development CA's SPIFFE trust domain spiffe://{SpiffeTrustDomain}.", nameof(spiffeId));
         }
 
         foreach (var name in dnsNames)
@@ -135,10 +144,16 @@ public sealed partial class DevelopmentCertificateAuthority : IDisposable
             san.AddDnsName(name);
         }
 
+        if (spiffeId is not null)
+        {
+            san.AddUri(spiffeId);
+        }
+
         request.CertificateExtensions.Add(san.Build(critical: false));
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, critical: true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, critical: true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([ServerAuthentication], critical: false));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
+            spiffeId is null ? [ServerAuthentication] : [ServerAuthentication, ClientAuthentication], critical: false));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(_root, includeKeyIdentifier: true, includeIssuerAndSerial: false));
 

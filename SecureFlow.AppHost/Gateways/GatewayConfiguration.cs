@@ -1,5 +1,6 @@
 using SecureFlow.AppHost.Configuration;
 using SecureFlow.AppHost.KeyVault;
+using SecureFlow.AppHost.Networking;
 using SecureFlow.Contracts;
 using SecureFlow.Contracts.Gateways;
 
@@ -63,7 +64,7 @@ internal static class GatewayConfiguration
             var target = new GatewayRouteOptions
             {
                 Hosts = [.. route.MatchHosts.Select(hostName)],
-                Destination = $"{route.Scheme}://{route.Destination.Name}",
+                Destination = ServiceGraph.DestinationOf(route.Destination, route.Scheme),
                 DestinationHost = route.DestinationHost is { } host ? hostName(host) : null,
             };
             if (route.DestinationCertificate is { } certificate)

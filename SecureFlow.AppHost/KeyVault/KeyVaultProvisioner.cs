@@ -74,7 +74,7 @@ internal sealed partial class KeyVaultProvisioner(KeyVaultResource vault, IDistr
             var certificates = Clients().CreateCertificateClient();
             foreach (var certificate in vault.Certificates)
             {
-                using var issued = authority.IssueServerCertificate(certificate.DnsNames);
+                using var issued = authority.IssueServerCertificate(certificate.DnsNames, certificate.SpiffeId);
                 await ImportAsync(certificates, certificate, issued, context.CancellationToken).ConfigureAwait(false);
             }
 

@@ -12,7 +12,9 @@ internal static class KeyVaultAccess
     {
         ArgumentNullException.ThrowIfNull(vault);
 
-        var secrets = new List<VaultSecret>();
+        // Each service's mutual TLS identity: one PEM secret with its key, its certificate and the internal root.
+        var secrets = new List<VaultSecret>(vault.Certificates.Where(certificate => certificate.SpiffeId is not null)
+            .Select(certificate => new VaultSecret(certificate.Name, certificate, SecretFormat.Pem)));
         foreach (var gateway in gateways)
         {
             foreach (var certificate in gateway.Certificates)
@@ -39,8 +41,12 @@ internal static class KeyVaultAccess
     {
         ArgumentNullException.ThrowIfNull(vault);
 
+        // Published, a service's identity secret carries its root too: the root's own grant has no secret to scope to.
+        var serviceIdentities = vault.Certificates.Where(certificate => certificate.SpiffeId is not null)
+            .Select(certificate => certificate.TrustRootSecretName).ToHashSet(StringComparer.Ordinal);
         var assignments = new List<VaultRoleAssignment>();
-        foreach (var grant in vault.RoleAssignments.Where(grant => grant.Identity != KeyVaultResource.ProvisioningIdentity))
+        foreach (var grant in vault.RoleAssignments.Where(grant => grant.Identity != KeyVaultResource.ProvisioningIdentity
+            && (grant.ObjectName is null || !serviceIdentities.Contains(grant.ObjectName))))
         {
             if (!identities.Contains(grant.Identity))
             {

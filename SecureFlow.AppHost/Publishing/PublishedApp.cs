@@ -1,10 +1,11 @@
 using SecureFlow.Contracts.Egress;
+using SecureFlow.AppHost.Networking;
 
 namespace SecureFlow.AppHost.Publishing;
 
 /// <summary>
 /// What publish mode reads from the app model: the edge (Application Gateway), the ingress it forwards to, the
-/// services the ingress routes to, the vault's secrets with who may read them, the WAF policy and the egress
+/// services the ingress routes to and the services they call, the vault's secrets with who may read them, the WAF policy and the egress
 /// allow-list. Bicep, the manifests and azure.yaml are all written from this one view.
 /// </summary>
 internal sealed record PublishedApp(
@@ -27,8 +28,18 @@ internal sealed record PublishedApp(
     /// <summary>The public host names the edge listens for.</summary>
     public IReadOnlyList<string> PublicHosts => Backend.MatchHosts;
 
-    /// <summary>What the pods run: the ingress, then the services it routes to.</summary>
+    /// <summary>What the pods run: the ingress, then the services it routes to, then the services those call.</summary>
     public IReadOnlyList<ProjectResource> Pods => [Ingress, .. Services];
+
+    /// <summary>The model's graph: every call it allows, from the edge's backend to the last service call.</summary>
+    public IReadOnlyList<ServiceEdge> Calls => ServiceGraph.Edges([Edge, .. Pods]);
+
+    /// <summary>
+    /// Whether the pod calls the vault itself (a secret of the model, read with its workload identity through the vault's
+    /// private endpoint); certificates reach pods through the CSI mount, which the node's driver reads.
+    /// </summary>
+    public bool ReadsVault(ProjectResource pod) =>
+        pod is not GatewayResource && RoleAssignments.Any(assignment => assignment.Principal == pod.Name && assignment.Secret.Format == SecretFormat.Value);
 
     /// <summary>The destinations <paramref name="resource"/> may reach outside the cluster (<c>WithEgressTo</c>), in model order.</summary>
     public static IReadOnlyList<EgressDestination> EgressOf(IResource resource) =>
@@ -55,6 +66,12 @@ internal sealed record PublishedApp(
         if (services.Count != ingress.Routes.Count)
         {
             throw new InvalidOperationException($"Every route of '{ingress.Name}' must lead to a project (AddProject) to be published to AKS.");
+        }
+
+        // The services the routed ones call (WithCallsTo), and the ones those call, each deployed once.
+        for (var index = 0; index < services.Count; index++)
+        {
+            services.AddRange(ServiceGraph.CalleesOf(services[index]).Where(callee => !services.Contains(callee)));
         }
 
         GatewayResource[] gateways = [edge, ingress];

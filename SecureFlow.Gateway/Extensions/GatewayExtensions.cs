@@ -14,7 +14,9 @@ using SecureFlow.Gateway.Transforms;
 using SecureFlow.Gateway.Waf;
 using SecureFlow.Contracts;
 using SecureFlow.Contracts.Management;
+using SecureFlow.Contracts.ServiceGraph;
 using SecureFlow.ServiceDefaults.KeyVault;
+using SecureFlow.ServiceDefaults.MutualTls;
 using SecureFlow.ServiceDefaults.Tls;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
@@ -41,6 +43,13 @@ public static partial class GatewayExtensions
         else
         {
             services.AddSingleton<IServerCertificateSource, FileCertificateSource>();
+        }
+
+        if (builder.Configuration.HasMutualTls())
+        {
+            // The ingress presents its own identity to the services it routes to (mutual TLS), and checks theirs.
+            builder.AddMutualTls();
+            services.AddServiceOptions<ServiceCallsOptions, ServiceCallsOptionsValidator>();
         }
 
         services.AddSingleton<SniCertificateSelector>();

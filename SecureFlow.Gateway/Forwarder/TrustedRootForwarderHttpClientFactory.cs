@@ -2,6 +2,8 @@ using System.Security.Cryptography.X509Certificates;
 using Azure;
 using Azure.Security.KeyVault.Secrets;
 using Microsoft.Extensions.Options;
+using SecureFlow.Contracts.ServiceGraph;
+using SecureFlow.ServiceDefaults.MutualTls;
 using SecureFlow.ServiceDefaults.Tls;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -13,6 +15,8 @@ namespace SecureFlow.Gateway.Forwarder;
 /// (<see cref="GatewayRouteOptions.TrustedRootSecretName"/>, read with the gateway's own identity) or a PEM file
 /// (<see cref="GatewayRouteOptions.TrustedRootCertificatePath"/>). The system store is not consulted, so a certificate
 /// from any other CA, or for another name, fails the request with 502. A route without either uses the system's trust.
+/// A route to a service of the model's graph that listens for mutual TLS (<see cref="ServiceCallsOptions"/>) presents the
+/// gateway's own certificate and accepts only that service's SPIFFE id, chained to the internal root.
 /// </summary>
 internal sealed class TrustedRootForwarderHttpClientFactory(IServiceProvider services) : ForwarderHttpClientFactory
 {
@@ -22,6 +26,15 @@ internal sealed class TrustedRootForwarderHttpClientFactory(IServiceProvider ser
         ArgumentNullException.ThrowIfNull(handler);
 
         base.ConfigureHandler(context, handler);
+        if (services.GetService<IOptions<ServiceCallsOptions>>()?.Value.Services.GetValueOrDefault(context.ClusterId)?.SpiffeId is { } identity)
+        {
+            // A service of the graph: mutual TLS, the ingress's own certificate out, only that service's identity accepted.
+            MutualTlsClient.Configure(
+                handler, services.GetRequiredService<ServiceCertificate>(), services.GetRequiredService<KestrelTlsPolicy>(), identity,
+                services.GetRequiredService<MutualTlsMetrics>(), services.GetRequiredService<ILogger<TrustedRootForwarderHttpClientFactory>>());
+            return;
+        }
+
         var routes = services.GetRequiredService<IOptions<GatewayOptions>>().Value.Routes;
         X509Certificate2 root;
         if (!routes.TryGetValue(context.ClusterId, out var route))

@@ -27,6 +27,9 @@ public sealed class KestrelTlsPolicy
 
     public SslProtocols Protocols { get; }
 
+    /// <summary>The policy's cipher suites for an <see cref="SslStream"/> of either side (null on Windows, where the OS sets them).</summary>
+    public CipherSuitesPolicy? CipherSuitesPolicy => _cipherSuitesPolicy;
+
     public IReadOnlyList<TlsCipherSuite> Tls12CipherSuites { get; }
 
     public IReadOnlyList<TlsCipherSuite> Tls13CipherSuites { get; }

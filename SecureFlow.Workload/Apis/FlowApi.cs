@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using SecureFlow.Workload.Orders;
 
 namespace SecureFlow.Workload.Apis;
 
@@ -10,16 +11,16 @@ public static class FlowApi
     {
         ArgumentNullException.ThrowIfNull(app);
 
-        app.MapGet("/api/flow", (HttpContext context) => TypedResults.Ok(FlowReport.From(context)))
+        app.MapGet("/api/flow", async (HttpContext context, OrdersClient orders) => TypedResults.Ok(await FlowReport.FromAsync(context, orders)))
             .WithName("GetFlow")
             .WithSummary("The path this request took: each TLS hop's protocol, cipher suite and SNI, then the workload's view.");
 
         // An API that takes JSON bodies, as most apps behind the edge do: the WAF must let ordinary ones through.
-        app.MapPost("/api/flow", (JsonElement note, HttpContext context) => TypedResults.Ok(FlowReport.From(context)))
+        app.MapPost("/api/flow", async (JsonElement note, HttpContext context, OrdersClient orders) => TypedResults.Ok(await FlowReport.FromAsync(context, orders)))
             .WithName("PostFlow")
             .WithSummary("The same path, for a request that carries a JSON body.");
 
-        app.MapGet("/", (HttpContext context) => TypedResults.Content(RenderPage(FlowReport.From(context)), "text/html; charset=utf-8"))
+        app.MapGet("/", async (HttpContext context, OrdersClient orders) => TypedResults.Content(RenderPage(await FlowReport.FromAsync(context, orders)), "text/html; charset=utf-8"))
             .WithName("GetFlowPage")
             .WithSummary("The same path as a page.");
 
@@ -32,10 +33,12 @@ public static class FlowApi
         foreach (var hop in flow.Hops)
         {
             rows.Append("<tr><td>").Append(Encode(hop.Hop)).Append("</td><td>").Append(Encode(hop.TlsProtocol))
-                .Append("</td><td>").Append(Encode(hop.CipherSuite)).Append("</td><td>").Append(Encode(hop.Sni)).Append("</td></tr>");
+                .Append("</td><td>").Append(Encode(hop.CipherSuite)).Append("</td><td>").Append(Encode(hop.Sni))
+                .Append("</td><td>").Append(Encode(hop.Client ?? "-")).Append("</td><td>").Append(Encode(hop.Server ?? "-")).Append("</td></tr>");
         }
 
         var workload = flow.Workload;
+        var orders = flow.Orders;
         return $"""
             <!doctype html>
             <html lang="en">
@@ -44,9 +47,10 @@ public static class FlowApi
             <body>
             <h1>The path of this request</h1>
             <table>
-            <tr><th>hop</th><th>TLS</th><th>cipher suite</th><th>SNI</th></tr>
+            <tr><th>hop</th><th>TLS</th><th>cipher suite</th><th>SNI</th><th>caller identity</th><th>server identity</th></tr>
             {rows}
-            <tr><td>{Encode(workload.Service)}</td><td colspan="3">{Encode(workload.Scheme)} {Encode(workload.Protocol)}, Host {Encode(workload.Host)}, trace {Encode(workload.TraceId ?? "-")}</td></tr>
+            <tr><td>{Encode(workload.Service)}</td><td colspan="5">{Encode(workload.Scheme)} {Encode(workload.Protocol)}, Host {Encode(workload.Host)}, trace {Encode(workload.TraceId ?? "-")}</td></tr>
+            <tr><td>{Encode(orders.Service)}</td><td colspan="5">{Encode(string.Join(", ", orders.OpenOrders))}</td></tr>
             </table>
             <p>The same as JSON: <a href="/api/flow">/api/flow</a></p>
             </body>

@@ -40,4 +40,4 @@ for octet in "$@"; do
 done
 [ "$1" -ne 0 ] || fail "AKS_API_SERVER_AUTHORIZED_IP_RANGE '$range' is not a public address range: use <your public IP>/32"
 
-echo "preprovision: domain $DOMAIN_NAME, API server reachable from $range only; Key Vault creates the certificates of edge-tls, ingress-tls"
+echo "preprovision: domain $DOMAIN_NAME, API server reachable from $range only; Key Vault creates the certificates of edge-tls, ingress-tls; the provisioning script issues the service identities orders-mtls, workload-mtls, ingress-mtls"

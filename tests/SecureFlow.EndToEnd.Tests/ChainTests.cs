@@ -11,16 +11,19 @@ public sealed class ChainTests(SharedApp shared)
     private readonly SecureFlowApp _app = shared.App;
 
     [Fact]
-    public async Task RequestWithRightSniReturnsFlowThroughBothTlsHops()
+    public async Task RequestWithRightSniReturnsFlowThroughFourTlsHopsTheInClusterOnesMutuallyAuthenticated()
     {
         using var client = _app.CreateClient();
 
         var flow = await client.GetFromJsonAsync<JsonElement>(_app.EdgeUri("/api/flow"), TestContext.Current.CancellationToken);
 
         var hops = flow.GetProperty("hops").EnumerateArray().ToList();
-        Assert.Equal(["edge", "ingress"], hops.Select(hop => hop.GetProperty("hop").GetString()));
+        Assert.Equal(["edge", "ingress", "workload", "orders"], hops.Select(hop => hop.GetProperty("hop").GetString()));
         Assert.Equal(SecureFlowApp.PublicHost, hops[0].GetProperty("sni").GetString());
         Assert.Equal(SecureFlowApp.WorkloadHost, hops[1].GetProperty("sni").GetString());
+        Assert.Equal(
+            ["ingress -> workload", "workload -> orders"],
+            hops[2..].Select(hop => $"{Identity(hop, "client")} -> {Identity(hop, "server")}"));
         Assert.All(hops, hop =>
         {
             Assert.True(hop.GetProperty("tlsProtocol").GetString() is "TLSv1.2" or "TLSv1.3");
@@ -30,7 +33,7 @@ public sealed class ChainTests(SharedApp shared)
     }
 
     [Fact]
-    public async Task OneTraceSpansEdgeIngressAndWorkload()
+    public async Task OneTraceSpansEdgeIngressWorkloadAndTheOrdersItCallsOnEveryFlowRequest()
     {
         var traceId = System.Diagnostics.ActivityTraceId.CreateRandom().ToString();
         using var client = _app.CreateClient();
@@ -41,6 +44,10 @@ public sealed class ChainTests(SharedApp shared)
         var flow = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
 
         Assert.Equal(traceId, flow.GetProperty("workload").GetProperty("traceId").GetString());
+        var orders = flow.GetProperty("orders");
+        Assert.Equal("orders", orders.GetProperty("service").GetString());
+        Assert.Equal(traceId, orders.GetProperty("traceId").GetString());
+        Assert.NotEmpty(orders.GetProperty("openOrders").EnumerateArray());
     }
 
     [Fact]
@@ -65,7 +72,7 @@ public sealed class ChainTests(SharedApp shared)
         using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
         var flow = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
 
-        Assert.Equal(["edge", "ingress"], flow.GetProperty("hops").EnumerateArray().Select(hop => hop.GetProperty("hop").GetString()));
+        Assert.Equal(["edge", "ingress", "workload", "orders"], flow.GetProperty("hops").EnumerateArray().Select(hop => hop.GetProperty("hop").GetString()));
         Assert.DoesNotContain("203.0.113.7", flow.GetProperty("workload").GetProperty("forwardedFor").GetString(), StringComparison.Ordinal);
     }
 
@@ -135,6 +142,7 @@ public sealed class ChainTests(SharedApp shared)
 
         Assert.Contains("<td>edge</td>", page, StringComparison.Ordinal);
         Assert.Contains("<td>ingress</td>", page, StringComparison.Ordinal);
+        Assert.Contains("<td>orders</td>", page, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -143,6 +151,14 @@ public sealed class ChainTests(SharedApp shared)
         var refused = await Record.ExceptionAsync(() => TlsClients.HandshakeAsync(_app.IngressPort, _app.Root, SecureFlowApp.PublicHost));
 
         Assert.NotNull(refused);
+    }
+
+    /// <summary>The service a hop's SPIFFE id names: <c>spiffe://secureflow.localhost/ns/secureflow/sa/orders</c> is <c>orders</c>.</summary>
+    private static string Identity(JsonElement hop, string side)
+    {
+        var id = hop.GetProperty(side).GetString()!;
+        Assert.StartsWith("spiffe://secureflow.localhost/ns/secureflow/sa/", id, StringComparison.Ordinal);
+        return id[(id.LastIndexOf('/') + 1)..];
     }
 
     private static class StatusCodes

@@ -2,7 +2,10 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using SecureFlow.AppHost.Certificates;
+using SecureFlow.AppHost.Networking;
 using SecureFlow.EndToEnd.Tests.Infrastructure;
 
 namespace SecureFlow.EndToEnd.Tests;
@@ -16,11 +19,13 @@ public sealed class RotationTests
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task RotatedCertificatesReachNewHandshakesWhileAStreamOfRequestsSeesNoFailure()
+    public async Task RotatedCertificatesOfEveryHopReachNewHandshakesWhileAStreamOfRequestsSeesNoFailure()
     {
         await using var app = await SecureFlowApp.StartAsync();
         var edgeBefore = await app.CertificateInVaultAsync("edge-tls");
         var ingressBefore = await app.CertificateInVaultAsync("ingress-tls");
+        var workloadBefore = await app.CertificateInVaultAsync("workload-mtls");
+        var ordersBefore = await app.CertificateInVaultAsync("orders-mtls");
         await using var traffic = new SteadyTraffic(app, "/api/flow");
         await EventuallyAsync(() => Task.FromResult(traffic.Succeeded >= 10), "the traffic to get going");
 
@@ -31,6 +36,10 @@ public sealed class RotationTests
         var ingressAfter = await app.CertificateInVaultAsync("ingress-tls", otherThan: ingressBefore.Thumbprint);
         await EventuallyServedAsync(app, app.EdgePort, SecureFlowApp.PublicHost, edgeAfter.Thumbprint);
         await EventuallyServedAsync(app, app.IngressPort, SecureFlowApp.WorkloadHost, ingressAfter.Thumbprint);
+        var workloadAfter = await app.CertificateInVaultAsync("workload-mtls", otherThan: workloadBefore.Thumbprint);
+        var ordersAfter = await app.CertificateInVaultAsync("orders-mtls", otherThan: ordersBefore.Thumbprint);
+        await EventuallyServedOverMutualTlsAsync(app, "workload", "ingress", workloadAfter.Thumbprint);
+        await EventuallyServedOverMutualTlsAsync(app, "orders", "workload", ordersAfter.Thumbprint);
         var succeededAfterRotation = traffic.Succeeded;
         await EventuallyAsync(() => Task.FromResult(traffic.Succeeded >= succeededAfterRotation + 10), "requests after the rotation");
         await traffic.StopAsync();
@@ -83,12 +92,21 @@ public sealed class RotationTests
         return System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancellation)).RootElement.GetProperty("version").GetString()!;
     }
 
-    private static Task EventuallyServedAsync(SecureFlowApp app, int port, string serverName, string thumbprint) =>
+    private static Task EventuallyServedAsync(SecureFlowApp app, int port, string serverName, string thumbprint, X509Certificate2? clientCertificate = null) =>
         EventuallyAsync(async () =>
         {
-            await using var stream = await TlsClients.HandshakeAsync(port, app.Root, serverName);
+            await using var stream = await TlsClients.HandshakeAsync(port, app.Root, serverName, clientCertificate: clientCertificate);
             return new X509Certificate2(stream.RemoteCertificate!).Thumbprint == thumbprint;
         }, $"{serverName} to serve {thumbprint}");
+
+    /// <summary>A mutual TLS service serves <paramref name="thumbprint"/> to a new connection from a caller it allows.</summary>
+    private static async Task EventuallyServedOverMutualTlsAsync(SecureFlowApp app, string service, string caller, string thumbprint)
+    {
+        using var authority = DevelopmentCertificateAuthority.LoadOrCreate(DevelopmentCertificateAuthority.DefaultDirectory);
+        using var callerCertificate = authority.IssueServerCertificate([$"{caller}.secureflow.localhost"], ServiceGraph.SpiffeIdOf(caller));
+        var port = app.App.GetEndpoint(service, MutualTlsResourceExtensions.MutualTlsEndpointName).Port;
+        await EventuallyServedAsync(app, port, $"{service}.secureflow.localhost", thumbprint, callerCertificate);
+    }
 
     /// <summary>Polls until <paramref name="condition"/> holds; the bound is a timeout, not an assertion on speed.</summary>
     private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)

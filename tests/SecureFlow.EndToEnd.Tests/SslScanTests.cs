@@ -1,10 +1,12 @@
 using System.Xml.Linq;
+using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
 using SecureFlow.EndToEnd.Tests.Infrastructure;
 
 namespace SecureFlow.EndToEnd.Tests;
 
-/// <summary>sslscan, a third-party scanner, reports exactly the model's TLS policy on both hops.</summary>
+/// <summary>sslscan, a third-party scanner, reports exactly the model's TLS policy on every hop.</summary>
 public sealed class SslScanTests(SharedApp shared)
 {
     private readonly SecureFlowApp _app = shared.App;
@@ -14,6 +16,12 @@ public sealed class SslScanTests(SharedApp shared)
 
     [Fact]
     public Task IngressOffersExactlyThePolicy() => AssertScanMatchesPolicyAsync(_app.IngressPort, SecureFlowApp.WorkloadHost);
+
+    [Theory]
+    [InlineData("workload")]
+    [InlineData("orders")]
+    public Task MutualTlsPortOffersExactlyThePolicy(string service) =>
+        AssertScanMatchesPolicyAsync(_app.App.GetEndpoint(service, MutualTlsResourceExtensions.MutualTlsEndpointName).Port, $"{service}.secureflow.localhost");
 
     private static async Task AssertScanMatchesPolicyAsync(int port, string serverName)
     {

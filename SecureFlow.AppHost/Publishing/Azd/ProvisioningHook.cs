@@ -62,7 +62,7 @@ internal static class ProvisioningHook
             done
             [ "$1" -ne 0 ] || fail "AKS_API_SERVER_AUTHORIZED_IP_RANGE '$range' is not a public address range: use <your public IP>/32"
 
-            echo "preprovision: domain $DOMAIN_NAME, API server reachable from $range only; Key Vault creates the certificates of {{string.Join(", ", app.Secrets.Where(secret => secret.Format is SecretFormat.Pkcs12 or SecretFormat.Pem).Select(secret => secret.Name))}}"
+            echo "preprovision: domain $DOMAIN_NAME, API server reachable from $range only; Key Vault creates the certificates of {{string.Join(", ", app.Secrets.Where(secret => secret.Format is SecretFormat.Pkcs12 or SecretFormat.Pem && secret.Certificate?.SpiffeId is null).Select(secret => secret.Name))}}; the provisioning script issues the service identities {{string.Join(", ", app.Secrets.Where(secret => secret.Certificate?.SpiffeId is not null).Select(secret => secret.Name))}}"
 
             """.Replace("\r\n", "\n", StringComparison.Ordinal);
     }

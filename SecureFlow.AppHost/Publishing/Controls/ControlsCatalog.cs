@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SecureFlow.AppHost.Networking;
 using SecureFlow.Contracts.Gateways;
 
 namespace SecureFlow.AppHost.Publishing.Controls;
@@ -153,15 +154,24 @@ internal static class ControlsCatalog
             $"`{edge.Name}.WithBackend({ingress.Name}, \"{backend.DestinationHost}\")`",
             "YARP over TLS with SNI and Host set, one trusted root read from the vault (`TrustedRootForwarderHttpClientFactory`)",
             "`infra/appgateway.bicep`: backend settings HTTPS, `hostName`, `trustedRootCertificates` from Key Vault",
-            ["ChainTests.RequestWithRightSniReturnsFlowThroughBothTlsHops", "UntrustedIngressTests.IngressPresentingACertificateTheEdgeDoesNotTrustGets502"],
+            ["ChainTests.RequestWithRightSniReturnsFlowThroughFourTlsHopsTheInClusterOnesMutuallyAuthenticated", "UntrustedIngressTests.IngressPresentingACertificateTheEdgeDoesNotTrustGets502"],
             ["ArmTemplateTests.EdgeReEncryptsToTheIngressHostTrustingOnlyItsRootFromKeyVault"]));
         controls.AddRange(ingress.Routes.Select(route => new Control(
             $"`{ingress.Name}` routes `{string.Join("`, `", route.MatchHosts)}` to `{route.Destination.Name}`; nothing else reaches it",
             $"`{ingress.Name}.WithRoute(\"{route.MatchHosts[0]}\", {route.Destination.Name})`",
             "YARP route by host in the ingress",
             $"`deploy/{ingress.Name}/deployment.tmpl.yaml` (routes), `deploy/*/networkpolicies.tmpl.yaml` (default deny, one allow per edge of the graph)",
-            ["ChainTests.RequestWithRightSniReturnsFlowThroughBothTlsHops"],
-            ["ManifestTests.IngressServesTheModelsRoutesWithItsCertificateMountedFromKeyVault", "NetworkPolicyTests.PoliciesOpenExactlyTheEdgesOfTheModel"])));
+            ["ChainTests.RequestWithRightSniReturnsFlowThroughFourTlsHopsTheInClusterOnesMutuallyAuthenticated"],
+            ["ManifestTests.IngressServesTheModelsRoutesWithItsCertificateMountedFromKeyVault", "NetworkPolicyTests.PoliciesOpenExactlyTheEdgesOfTheModel", "NetworkPolicyEvaluationTests.ThePublishedPoliciesAllowExactlyTheConnectionsOfTheModel"])));
+        controls.AddRange(app.Calls.Where(call => ServiceGraph.ListensForMutualTls(call.Callee)).Select(call => new Control(
+            $"`{call.Callee.Name}` accepts mutual TLS from `{call.Caller.Name}` only (`{ServiceGraph.IdentityOf(call.Caller)?.SpiffeId}`), with the model's TLS policy",
+            $"`{call.Callee.Name}.WithMutualTls(vault)`, `{call.Caller.Name}.WithMutualTls(vault)` and the graph (`WithRoute`, `WithCallsTo`)",
+            "Kestrel requires a client certificate chained to the internal root alone, with an allowed SPIFFE id (`CallerAuthorization`); the caller checks the callee's (`MutualTlsClient`)",
+            $"`deploy/{call.Callee.Name}/deployment.tmpl.yaml`: the same listener on port {Kubernetes.PodPorts.Of(call.Callee)}, identity from `deploy/{call.Callee.Name}/secretproviderclass.tmpl.yaml`; `deploy/{call.Callee.Name}/networkpolicies.tmpl.yaml` admits only `{call.Caller.Name}` on that port",
+            ["ChainTests.RequestWithRightSniReturnsFlowThroughFourTlsHopsTheInClusterOnesMutuallyAuthenticated", "MutualTlsTests.AValidIdentityTheGraphDoesNotAllowIsRefused",
+                "MutualTlsTests.ACallerWithTheRightIdentityFromAnotherCaIsRefused", "MutualTlsTests.ACallerWithoutACertificateIsRefusedAndTheNextAllowedCallSucceeds",
+                "SslScanTests.MutualTlsPortOffersExactlyThePolicy", "RotationTests.RotatedCertificatesOfEveryHopReachNewHandshakesWhileAStreamOfRequestsSeesNoFailure"],
+            ["ManifestTests.EveryInClusterHopIsMutualTlsWithEachPodsOwnIdentityMountedFromKeyVault", "NetworkPolicyEvaluationTests.ThePublishedPoliciesAllowExactlyTheConnectionsOfTheModel"])));
         controls.AddRange(app.RoleAssignments.Select(assignment => new Control(
             $"`{assignment.Principal}` may read `{assignment.Secret.Name}` ({assignment.Role}), nothing else in the vault",
             $"{assignment.Reason}",

@@ -26,9 +26,9 @@ internal static class KubernetesManifests
         foreach (var pod in app.Pods)
         {
             yield return (FilePath(pod.Name, "serviceaccount"), Yaml(ServiceAccount(pod.Name)));
-            if (pod is GatewayResource gateway)
+            if (MountsCertificates(pod))
             {
-                yield return (FilePath(pod.Name, "secretproviderclass"), Yaml(SecretProviders(app, gateway)));
+                yield return (FilePath(pod.Name, "secretproviderclass"), Yaml(SecretProviders(app, pod)));
             }
 
             yield return (FilePath(pod.Name, "deployment"), Yaml(PodDeployment.Build(app, pod)));
@@ -36,6 +36,13 @@ internal static class KubernetesManifests
             yield return (FilePath(pod.Name, "networkpolicies"), Yaml(NetworkPolicies.For(app, pod)));
         }
     }
+
+    /// <summary>Whether the CSI driver mounts certificates into the pod: a gateway's, or a service's mutual TLS identity.</summary>
+    public static bool MountsCertificates(ProjectResource pod) => pod is GatewayResource || Networking.ServiceGraph.IdentityOf(pod) is not null;
+
+    /// <summary>The certificates mounted into the pod: a gateway's listener certificates, then its mutual TLS identity.</summary>
+    public static IEnumerable<CertificateResource> MountedCertificates(ProjectResource pod) =>
+        [.. (pod as GatewayResource)?.Certificates ?? [], .. Networking.ServiceGraph.IdentityOf(pod) is { } identity ? [identity.Certificate] : Array.Empty<CertificateResource>()];
 
     /// <summary>The folder azd deploys for a service.</summary>
     public static string Folder(string service) => $"deploy/{service}";
@@ -66,9 +73,9 @@ internal static class KubernetesManifests
         AutomountServiceAccountToken = false,
     };
 
-    private static SecretProviderClass SecretProviders(PublishedApp app, GatewayResource gateway)
+    private static SecretProviderClass SecretProviders(PublishedApp app, ProjectResource gateway)
     {
-        var objects = gateway.Certificates.Select(certificate => app.Secrets.Single(secret => secret.Certificate == certificate && secret.Format == SecretFormat.Pem))
+        var objects = MountedCertificates(gateway).Select(certificate => app.Secrets.Single(secret => secret.Certificate == certificate && secret.Format == SecretFormat.Pem))
             .Select(secret => $"  - |\n    objectName: {secret.Name}\n    objectType: secret\n");
         return new SecretProviderClass
         {
@@ -100,7 +107,9 @@ internal static class KubernetesManifests
                 {
                     Type = "ClusterIP",
                     Selector = Selector(pod.Name),
-                    Ports = [new V1ServicePort { Name = "http", Port = 80, TargetPort = "http" }],
+                    Ports = Networking.ServiceGraph.ListensForMutualTls(pod)
+                        ? [new V1ServicePort { Name = "https", Port = 443, TargetPort = "https" }]
+                        : [new V1ServicePort { Name = "http", Port = 80, TargetPort = "http" }],
                 },
             };
         }

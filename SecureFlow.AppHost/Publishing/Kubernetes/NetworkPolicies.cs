@@ -4,8 +4,9 @@ namespace SecureFlow.AppHost.Publishing.Kubernetes;
 
 /// <summary>
 /// The namespace denies all traffic by default; then each edge of the model's graph opens exactly one path: the
-/// edge (App Gateway subnet) to the ingress, the ingress to each service it routes to, DNS, and each service's
-/// declared egress (to the firewall, which filters by host name).
+/// edge (App Gateway subnet) to the ingress, the ingress to each service it routes to, each service to the services it
+/// calls (<c>WithCallsTo</c>), DNS, the vault's private endpoint for a pod that reads the vault itself, and HTTPS out
+/// (to the firewall, which filters by host name) for a pod with declared egress or a workload identity to get tokens for.
 /// </summary>
 internal static class NetworkPolicies
 {
@@ -44,36 +45,48 @@ internal static class NetworkPolicies
             ]);
         }
 
-        foreach (var route in app.Ingress.Routes.Where(route => route.Destination == pod))
+        // One allow per edge of the model's graph between pods, on both ends: the callee's ingress, the caller's egress.
+        foreach (var call in app.Calls.Where(call => call.Callee == pod && call.Caller != app.Edge))
         {
-            yield return Policy($"{pod.Name}-from-{app.Ingress.Name}", selector, ["Ingress"], egress: null, ingress:
+            yield return Policy($"{pod.Name}-from-{call.Caller.Name}", selector, ["Ingress"], egress: null, ingress:
             [
                 new V1NetworkPolicyIngressRule
                 {
-                    FromProperty = [new V1NetworkPolicyPeer { PodSelector = new V1LabelSelector { MatchLabels = KubernetesManifests.Selector(app.Ingress.Name) } }],
-                    Ports = [new V1NetworkPolicyPort { Protocol = "TCP", Port = PodPorts.ServiceHttp }],
+                    FromProperty = [new V1NetworkPolicyPeer { PodSelector = new V1LabelSelector { MatchLabels = KubernetesManifests.Selector(call.Caller.Name) } }],
+                    Ports = [new V1NetworkPolicyPort { Protocol = "TCP", Port = PodPorts.Of(pod) }],
                 },
             ]);
         }
 
-        if (pod is GatewayResource gateway)
+        foreach (var call in app.Calls.Where(call => call.Caller == pod))
         {
-            foreach (var destination in gateway.Routes.Select(route => route.Destination).Distinct())
-            {
-                yield return Policy($"{pod.Name}-to-{destination.Name}", selector, ["Egress"], ingress: null, egress:
-                [
-                    new V1NetworkPolicyEgressRule
-                    {
-                        To = [new V1NetworkPolicyPeer { PodSelector = new V1LabelSelector { MatchLabels = KubernetesManifests.Selector(destination.Name) } }],
-                        Ports = [new V1NetworkPolicyPort { Protocol = "TCP", Port = PodPorts.ServiceHttp }],
-                    },
-                ]);
-            }
+            yield return Policy($"{pod.Name}-to-{call.Callee.Name}", selector, ["Egress"], ingress: null, egress:
+            [
+                new V1NetworkPolicyEgressRule
+                {
+                    To = [new V1NetworkPolicyPeer { PodSelector = new V1LabelSelector { MatchLabels = KubernetesManifests.Selector(call.Callee.Name) } }],
+                    Ports = [new V1NetworkPolicyPort { Protocol = "TCP", Port = PodPorts.Of(call.Callee) }],
+                },
+            ]);
         }
 
-        if (PublishedApp.EgressOf(pod).Count > 0)
+        if (app.ReadsVault(pod))
         {
-            // Host names cannot be expressed here: HTTPS leaves the cluster only towards the firewall's allow-list.
+            // The vault's private endpoint, for a pod that reads it with its own identity (not only through the CSI mount).
+            yield return Policy($"{pod.Name}-to-vault", selector, ["Egress"], ingress: null, egress:
+            [
+                new V1NetworkPolicyEgressRule
+                {
+                    To = [new V1NetworkPolicyPeer { IpBlock = new V1IPBlock { Cidr = NetworkLayout.PrivateEndpointsSubnet } }],
+                    Ports = [new V1NetworkPolicyPort { Protocol = "TCP", Port = 443 }],
+                },
+            ]);
+        }
+
+        if (PublishedApp.EgressOf(pod).Count > 0 || app.ReadsVault(pod))
+        {
+            // Host names cannot be expressed here: HTTPS leaves the cluster only towards the firewall's allow-list (the
+            // model's egress hosts, and Entra ID's token endpoint for a pod's workload identity).
             yield return Policy($"{pod.Name}-egress", selector, ["Egress"], ingress: null, egress:
             [
                 new V1NetworkPolicyEgressRule
@@ -92,7 +105,7 @@ internal static class NetworkPolicies
     }
 
     private static V1NetworkPolicy Policy(
-        string name, Dictionary<string, string> podSelector, List<string> types, List<V1NetworkPolicyIngressRule>? ingress, List<V1NetworkPolicyEgressRule>? egress) => new()
+        string name, Dictionary<string, string> podSelector, List<string> types, List<V1NetworkPolicyIngressRule>? ingress, List<V1NetworkPolicyEgressRule>? egress) => NetworkPolicyConstructs.Require(new()
     {
         ApiVersion = "networking.k8s.io/v1",
         Kind = "NetworkPolicy",
@@ -104,5 +117,5 @@ internal static class NetworkPolicies
             Ingress = ingress,
             Egress = egress,
         },
-    };
+    });
 }

@@ -2,10 +2,13 @@ using System.Globalization;
 using k8s.Models;
 using SecureFlow.AppHost.Configuration;
 using SecureFlow.AppHost.Gateways;
+using SecureFlow.AppHost.Networking;
 using SecureFlow.Contracts.Gateways;
 using SecureFlow.Contracts.Identity;
 using SecureFlow.Contracts.KeyVault;
 using SecureFlow.Contracts.Management;
+using SecureFlow.Contracts.MutualTls;
+using SecureFlow.Contracts;
 
 namespace SecureFlow.AppHost.Publishing.Kubernetes;
 
@@ -21,7 +24,7 @@ internal static class PodDeployment
         var labels = new Dictionary<string, string>(selector) { ["azure.workload.identity/use"] = "true" };
         List<V1Volume> volumes = [new V1Volume { Name = "tmp", EmptyDir = new V1EmptyDirVolumeSource() }];
         List<V1VolumeMount> mounts = [new V1VolumeMount { Name = "tmp", MountPath = "/tmp" }];
-        if (pod is GatewayResource gateway)
+        if (KubernetesManifests.MountsCertificates(pod))
         {
             volumes.Add(new V1Volume
             {
@@ -30,7 +33,7 @@ internal static class PodDeployment
                 {
                     Driver = "secrets-store.csi.k8s.io",
                     ReadOnlyProperty = true,
-                    VolumeAttributes = new Dictionary<string, string> { ["secretProviderClass"] = gateway.Name + "-certificates" },
+                    VolumeAttributes = new Dictionary<string, string> { ["secretProviderClass"] = pod.Name + "-certificates" },
                 },
             });
             mounts.Add(new V1VolumeMount { Name = "certificates", MountPath = KubernetesManifests.SecretsMountPath, ReadOnlyProperty = true });
@@ -81,8 +84,8 @@ internal static class PodDeployment
 
     private static V1Container Container(PublishedApp app, ProjectResource pod, List<V1VolumeMount> mounts)
     {
-        var port = pod is GatewayResource
-            ? new V1ContainerPort { Name = "https", ContainerPort = PodPorts.GatewayHttps }
+        var port = pod is GatewayResource || ServiceGraph.ListensForMutualTls(pod)
+            ? new V1ContainerPort { Name = "https", ContainerPort = PodPorts.Of(pod) }
             : new V1ContainerPort { Name = "http", ContainerPort = PodPorts.ServiceHttp };
         return new V1Container
         {
@@ -125,11 +128,14 @@ internal static class PodDeployment
         }
         else
         {
-            environment["ASPNETCORE_HTTP_PORTS"] = string.Create(CultureInfo.InvariantCulture, $"{PodPorts.ServiceHttp};{PodPorts.Management}");
+            // A mutual TLS service listens on its TLS port and the management port only (MutualTls, Management).
+            environment["ASPNETCORE_HTTP_PORTS"] = ServiceGraph.ListensForMutualTls(pod)
+                ? PodPorts.Management.ToString(CultureInfo.InvariantCulture)
+                : string.Create(CultureInfo.InvariantCulture, $"{PodPorts.ServiceHttp};{PodPorts.Management}");
 
             // A service the model grants vault objects to reads them itself, with its workload identity (the
             // webhook injects its client id and token); a gateway's certificates come through the CSI mount instead.
-            if (app.RoleAssignments.Any(assignment => assignment.Principal == pod.Name))
+            if (app.ReadsVault(pod))
             {
                 // azd fills in the vault's URI when it deploys the manifest.
                 environment[ServiceConfiguration.Key<KeyVaultConnectionOptions>(options => options.Uri)] = "${AZURE_KEY_VAULT_ENDPOINT}";
@@ -139,7 +145,38 @@ internal static class PodDeployment
             }
         }
 
+        WriteMutualTls(app, pod, environment);
         return environment;
+    }
+
+    /// <summary>
+    /// The pod's mutual TLS identity from the CSI mount (one PEM file: key, certificate, root), refreshed as the driver
+    /// rotates it; the callers the graph allows; the services it calls, each with the identity it must present.
+    /// </summary>
+    private static void WriteMutualTls(PublishedApp app, ProjectResource pod, Dictionary<string, object> environment)
+    {
+        ServiceConfiguration.Write(environment, ServiceGraph.CallsOf(pod));
+        if (ServiceGraph.IdentityOf(pod) is not { } identity)
+        {
+            return;
+        }
+
+        var file = $"{KubernetesManifests.SecretsMountPath}/{identity.Certificate.Name}";
+        var listens = ServiceGraph.ListensForMutualTls(pod);
+        ServiceConfiguration.Write(environment, MutualTlsOptionsValidator.Instance.ThrowIfInvalid(new MutualTlsOptions
+        {
+            SpiffeId = identity.SpiffeId.ToString(),
+            CertificatePath = file,
+            KeyPath = file,
+            TrustedRootPath = file,
+            Port = listens ? PodPorts.ServiceMutualTls : null,
+            Address = listens ? "0.0.0.0" : "localhost",
+            AllowedCallers = listens ? [.. ServiceGraph.AllowedCallersOf(pod, [app.Edge, .. app.Pods])] : [],
+        }));
+        if (listens)
+        {
+            ServiceConfiguration.Write(environment, identity.TlsPolicy.ToOptions());
+        }
     }
 
     /// <summary>The CSI driver writes each secret to a file named after it: the PEM holds the certificate and its key.</summary>

@@ -8,7 +8,7 @@ public static partial class LogHygiene
     public static async Task AssertCleanAsync(SecureFlowApp app)
     {
         var secret = await app.SecretValueAsync();
-        foreach (var resource in new[] { "vault", "edge", "ingress", "workload" })
+        foreach (var resource in new[] { "vault", "edge", "ingress", "workload", "orders" })
         {
             var lines = app.Logs.All(resource);
             Assert.NotEmpty(lines);

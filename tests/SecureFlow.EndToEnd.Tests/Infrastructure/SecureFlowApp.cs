@@ -23,7 +23,7 @@ public sealed class SecureFlowApp : IAsyncDisposable
     private SecureFlowApp(DistributedApplication app, int edgePort, int ingressPort, X509Certificate2 root, DirectoryInfo vaultData)
     {
         App = app;
-        Logs = new ResourceLogs(app, "vault", "edge", "ingress", "workload", "firewall");
+        Logs = new ResourceLogs(app, "vault", "edge", "ingress", "workload", "orders", "firewall");
         VaultData = vaultData;
         EdgePort = edgePort;
         IngressPort = ingressPort;

@@ -41,7 +41,8 @@ public static class TlsClients
 
     /// <summary>A TLS handshake with 127.0.0.1:<paramref name="port"/>; returns the stream, or throws as the handshake failed.</summary>
     public static async Task<SslStream> HandshakeAsync(
-        int port, X509Certificate2 root, string? serverName, SslProtocols protocols = SslProtocols.None, CipherSuitesPolicy? cipherSuites = null)
+        int port, X509Certificate2 root, string? serverName, SslProtocols protocols = SslProtocols.None, CipherSuitesPolicy? cipherSuites = null,
+        X509Certificate2? clientCertificate = null)
     {
         var client = new TcpClient();
         await client.ConnectAsync(IPAddress.Loopback, port).WaitAsync(SecureFlowApp.RequestTimeout);
@@ -54,6 +55,7 @@ public static class TlsClients
                 TargetHost = serverName ?? "",
                 EnabledSslProtocols = protocols,
                 CertificateChainPolicy = TrustedRootPolicy.TrustingOnly(root),
+                ClientCertificates = clientCertificate is null ? null : [clientCertificate],
             };
             if (cipherSuites is not null)
             {

@@ -127,8 +127,11 @@ public sealed class ArmTemplateTests
         [
             "[parameters('edgePrincipalId')] -> edge-tls as [variables('keyVaultCertificateUserRole')]",
             "[parameters('edgePrincipalId')] -> ingress-tls as [variables('keyVaultSecretsUserRole')]",
+            "[parameters('ingressPrincipalId')] -> ingress-mtls as [variables('keyVaultCertificateUserRole')]",
             "[parameters('ingressPrincipalId')] -> ingress-tls as [variables('keyVaultCertificateUserRole')]",
+            "[parameters('ordersPrincipalId')] -> orders-mtls as [variables('keyVaultCertificateUserRole')]",
             "[parameters('workloadPrincipalId')] -> workload-api-key as [variables('keyVaultSecretsUserRole')]",
+            "[parameters('workloadPrincipalId')] -> workload-mtls as [variables('keyVaultCertificateUserRole')]",
         ], grants);
         Assert.Equal("[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4633458b-17de-408a-b874-0445c86b69e6')]", Variable(template, "keyVaultSecretsUserRole"));
         Assert.Equal("[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'db79e9a7-68ee-4b58-9aeb-b90e7c24fcba')]", Variable(template, "keyVaultCertificateUserRole"));
@@ -165,7 +168,7 @@ public sealed class ArmTemplateTests
 
         var subjects = Resources(template, "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials")
             .Select(credential => (string?)credential["properties"]!["subject"]);
-        Assert.Equal(["system:serviceaccount:secureflow:ingress", "system:serviceaccount:secureflow:workload"], subjects);
+        Assert.Equal(["system:serviceaccount:secureflow:ingress", "system:serviceaccount:secureflow:workload", "system:serviceaccount:secureflow:orders"], subjects);
         var acrPull = Assert.Single(Resources(template, "Microsoft.Authorization/roleAssignments"), assignment => ((string?)assignment["properties"]!["roleDefinitionId"])!.Contains("acrPull", StringComparison.Ordinal));
         Assert.Contains("kubeletidentity.objectId", (string?)acrPull["properties"]!["principalId"], StringComparison.Ordinal);
         Assert.Equal("[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '7f951dda-4ed3-4680-a7ca-43fe172d538d')]", Variable(template, "acrPullRole"));

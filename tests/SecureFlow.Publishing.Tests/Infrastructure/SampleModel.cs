@@ -14,8 +14,11 @@ internal static class SampleModel
         var vault = builder.AddKeyVault("vault");
         var edgeCert = vault.AddCertificate("edge-tls", "delta.secureflow.localhost");
         var ingressCert = vault.AddCertificate("ingress-tls", "*.aks-ingress.secureflow.localhost");
-        var workload = builder.AddProject<Projects.SecureFlow_Workload>("workload").WithEgressTo("api.example.org");
-        var ingress = builder.AddIngressController("ingress").WithCertificate(ingressCert).WithRoute(WorkloadHost, workload);
+        var orders = builder.AddProject<Projects.SecureFlow_Orders>("orders").WithMutualTls(vault);
+        var apiKey = vault.AddSecret("workload-api-key", builder.AddParameter("workload-api-key-value", "value", secret: true));
+        var workload = builder.AddProject<Projects.SecureFlow_Workload>("workload")
+            .WithKeyVaultAccess(vault, KeyVaultRole.SecretsUser, apiKey).WithEgressTo("api.example.org").WithMutualTls(vault).WithCallsTo(orders);
+        var ingress = builder.AddIngressController("ingress").WithCertificate(ingressCert).WithMutualTls(vault).WithRoute(WorkloadHost, workload);
         builder.AddApplicationGateway("edge").WithCertificate(edgeCert).WithBackend(ingress, WorkloadHost);
         change?.Invoke(builder, ingress);
         return builder;

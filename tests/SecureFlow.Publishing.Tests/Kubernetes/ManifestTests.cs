@@ -31,7 +31,7 @@ public sealed class ManifestTests
     {
         var deployments = await LoadAsync<V1Deployment>();
 
-        Assert.Equal(["ingress", "workload"], deployments.Select(deployment => deployment.Metadata.Name));
+        Assert.Equal(["ingress", "orders", "workload"], deployments.Select(deployment => deployment.Metadata.Name));
         Assert.All(deployments, deployment =>
         {
             var pod = deployment.Spec.Template.Spec;
@@ -56,7 +56,7 @@ public sealed class ManifestTests
     public async Task IngressServesTheModelsRoutesWithItsCertificateMountedFromKeyVault()
     {
         var ingress = (await LoadAsync<V1Deployment>()).Single(deployment => deployment.Metadata.Name == "ingress");
-        var provider = Assert.Single(await LoadAsync<SecretProviderClass>());
+        var provider = (await LoadAsync<SecretProviderClass>()).Single(candidate => candidate.Metadata.Name == "ingress-certificates");
         var environment = Assert.Single(ingress.Spec.Template.Spec.Containers).Env.ToDictionary(variable => variable.Name, variable => variable.Value);
 
         Assert.Equal("workload.aks-ingress.contoso.com", environment["Gateway__Routes__workload__Hosts__0"]);
@@ -85,6 +85,36 @@ public sealed class ManifestTests
     }
 
     [Fact]
+    public async Task EveryInClusterHopIsMutualTlsWithEachPodsOwnIdentityMountedFromKeyVault()
+    {
+        var deployments = (await LoadAsync<V1Deployment>()).ToDictionary(deployment => deployment.Metadata.Name);
+        var providers = (await LoadAsync<SecretProviderClass>()).ToDictionary(provider => provider.Metadata.Name);
+        var services = (await LoadAsync<V1Service>()).ToDictionary(service => service.Metadata.Name);
+        string Env(string pod, string name) => Assert.Single(deployments[pod].Spec.Template.Spec.Containers).Env.Single(variable => variable.Name == name).Value;
+
+        Assert.Equal("https://workload", Env("ingress", "Gateway__Routes__workload__Destination"));
+        Assert.Equal("spiffe://secureflow.localhost/ns/secureflow/sa/workload", Env("ingress", "ServiceCalls__Services__workload__SpiffeId"));
+        Assert.Equal("https://orders", Env("workload", "ServiceCalls__Services__orders__Destination"));
+        Assert.Equal("spiffe://secureflow.localhost/ns/secureflow/sa/orders", Env("workload", "ServiceCalls__Services__orders__SpiffeId"));
+        Assert.Equal("spiffe://secureflow.localhost/ns/secureflow/sa/ingress", Env("workload", "MutualTls__AllowedCallers__0"));
+        Assert.Equal("spiffe://secureflow.localhost/ns/secureflow/sa/workload", Env("orders", "MutualTls__AllowedCallers__0"));
+        foreach (var pod in new[] { "ingress", "workload", "orders" })
+        {
+            Assert.Equal($"spiffe://secureflow.localhost/ns/secureflow/sa/{pod}", Env(pod, "MutualTls__SpiffeId"));
+            Assert.Equal($"/mnt/secrets-store/{pod}-mtls", Env(pod, "MutualTls__CertificatePath"));
+            Assert.Contains($"objectName: {pod}-mtls\n", providers[$"{pod}-certificates"].Spec.Parameters["objects"], StringComparison.Ordinal);
+        }
+
+        foreach (var service in new[] { "workload", "orders" })
+        {
+            Assert.Equal("8443", Env(service, "MutualTls__Port"));
+            Assert.Equal(8443, Assert.Single(deployments[service].Spec.Template.Spec.Containers).Ports.Single(port => port.Name == "https").ContainerPort);
+            Assert.DoesNotContain(Assert.Single(deployments[service].Spec.Template.Spec.Containers).Ports, port => port.Name == "http");
+            Assert.Equal("https", Assert.Single(services[service].Spec.Ports).TargetPort.Value);
+        }
+    }
+
+    [Fact]
     public async Task IngressIsAnInternalLoadBalancerReachableOnlyFromTheGatewaySubnet()
     {
         var ingress = (await LoadAsync<V1Service>()).Single(service => service.Metadata.Name == "ingress");
@@ -103,7 +133,7 @@ public sealed class ManifestTests
         var accounts = await LoadAsync<V1ServiceAccount>();
 
         Assert.Equal(
-            ["ingress=00000000-0000-0000-0000-000000000002", "workload=00000000-0000-0000-0000-000000000003"],
+            ["ingress=00000000-0000-0000-0000-000000000002", "orders=00000000-0000-0000-0000-000000000005", "workload=00000000-0000-0000-0000-000000000003"],
             accounts.Select(account => $"{account.Metadata.Name}={account.Metadata.Annotations["azure.workload.identity/client-id"]}"));
     }
 

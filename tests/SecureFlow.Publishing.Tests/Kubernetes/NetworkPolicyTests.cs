@@ -18,10 +18,25 @@ public sealed class NetworkPolicyTests
             "allow-dns: all pods -> Egress",
             "default-deny: all pods -> Ingress,Egress",
             "ingress-from-edge: ingress -> Ingress from 10.240.5.0/24:8443",
-            "ingress-to-workload: ingress -> Egress to workload:8080",
+            "ingress-to-workload: ingress -> Egress to workload:8443",
+            "orders-from-workload: orders -> Ingress from workload:8443",
             "workload-egress: workload -> Egress to 0.0.0.0/0:443",
-            "workload-from-ingress: workload -> Ingress from ingress:8080",
+            "workload-from-ingress: workload -> Ingress from ingress:8443",
+            "workload-to-orders: workload -> Egress to orders:8443",
+            "workload-to-vault: workload -> Egress to 10.240.4.32/28:443",
         ], policies);
+    }
+
+    [Fact]
+    public void ANewCallBetweenServicesInTheModelOpensExactlyThatPath()
+    {
+        var before = Policies(SampleModel.Create());
+
+        var after = Policies(SampleModel.Create((builder, _) =>
+            builder.CreateResourceBuilder<Aspire.Hosting.ApplicationModel.ProjectResource>("orders").WithCallsTo(builder.AddProject<Projects.SecureFlow_Orders>("stock"))));
+
+        Assert.Equal(["orders-to-stock: orders -> Egress to stock:8080", "stock-from-orders: stock -> Ingress from orders:8080"], after.Except(before));
+        Assert.Empty(before.Except(after));
     }
 
     [Fact]

@@ -12,6 +12,15 @@ public sealed class HopRecordTests
         Assert.Equal(record, HopRecord.TryParse(record.ToString()));
     }
 
+    [Fact]
+    public void AMutualTlsRecordKeepsBothIdentities()
+    {
+        var record = new HopRecord("orders", "TLSv1.3", "TLS_AES_256_GCM_SHA384", "localhost",
+            "spiffe://secureflow.localhost/ns/secureflow/sa/workload", "spiffe://secureflow.localhost/ns/secureflow/sa/orders");
+
+        Assert.Equal(record, HopRecord.TryParse(record.ToString()));
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("")]
