@@ -108,7 +108,7 @@ var ingressTlsPolicy = {
     exportable: true
     keyType: 'RSA'
     keySize: 2048
-    reuseKey: false
+    reuseKey: true
   }
   secretProperties: {
     contentType: 'application/x-pem-file'

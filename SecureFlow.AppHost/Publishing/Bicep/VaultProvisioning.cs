@@ -31,7 +31,7 @@ internal static class VaultProvisioning
         var identities = app.Secrets.Where(secret => secret.Certificate?.SpiffeId is not null).ToList();
         foreach (var certificate in certificates)
         {
-            file.Variable(PolicyVariable(certificate), Policy(certificate),
+            file.Variable(PolicyVariable(certificate), Policy(certificate, trustedByTheEdge: certificate.Certificate == app.Backend.DestinationCertificate),
                 $"{certificate.Name}: created and renewed by Key Vault ({ValidityInMonths} months, renewed {RenewDaysBeforeExpiry} days before it expires); its key never leaves the vault except to the identities granted its secret.");
         }
 
@@ -113,14 +113,20 @@ internal static class VaultProvisioning
             });
     }
 
-    /// <summary>The Key Vault certificate policy of <paramref name="certificate"/>, as <c>az keyvault certificate create --policy</c> takes it.</summary>
-    private static BicepObject Policy(VaultSecret certificate)
+    /// <summary>
+    /// The Key Vault certificate policy of <paramref name="certificate"/>, as <c>az keyvault certificate create --policy</c>
+    /// takes it. The certificate Application Gateway trusts as the ingress's root (<paramref name="trustedByTheEdge"/>,
+    /// issuer Self) keeps its key at renewal: the renewed certificate has the same subject and key as the one the gateway
+    /// still trusts until its next Key Vault poll (up to 4 hours), so its chain still validates there and the backend stays
+    /// healthy; every other certificate gets a new key at each renewal.
+    /// </summary>
+    private static BicepObject Policy(VaultSecret certificate, bool trustedByTheEdge)
     {
         var names = certificate.Certificate!.DnsNames;
         return new BicepObject
         {
             { "issuerParameters", new BicepObject { { "name", certificate.Format == SecretFormat.Pkcs12 ? Expr("publicCertificateIssuer") : SelfIssuer } } },
-            { "keyProperties", new BicepObject { { "exportable", true }, { "keyType", "RSA" }, { "keySize", 2048 }, { "reuseKey", false } } },
+            { "keyProperties", new BicepObject { { "exportable", true }, { "keyType", "RSA" }, { "keySize", 2048 }, { "reuseKey", trustedByTheEdge } } },
             { "secretProperties", new BicepObject { { "contentType", certificate.Format == SecretFormat.Pkcs12 ? "application/x-pkcs12" : "application/x-pem-file" } } },
             { "x509CertificateProperties", new BicepObject
                 {

@@ -41,6 +41,17 @@ public sealed class VaultCertificateTests
     }
 
     [Fact]
+    public async Task TheCertificateApplicationGatewayTrustsKeepsItsKeyAtRenewalAndTheOthersGetANewOne()
+    {
+        var template = await TemplateAsync("infra/keyvault.bicep");
+
+        // Renewed with the same subject and key, the ingress certificate still validates against the previous version,
+        // which Application Gateway trusts until its next poll.
+        Assert.True((bool)template["variables"]!["ingressTlsPolicy"]!["keyProperties"]!["reuseKey"]!);
+        Assert.False((bool)template["variables"]!["edgeTlsPolicy"]!["keyProperties"]!["reuseKey"]!);
+    }
+
+    [Fact]
     public async Task NoPrivateKeyOrSecretValuePassesThroughTheDeployment()
     {
         var main = await TemplateAsync("infra/main.bicep");
