@@ -1,5 +1,4 @@
-using SecureFlow.AppHost.Configuration;
-using SecureFlow.Contracts;
+using SecureFlow.AppHost.Networking;
 using SecureFlow.Contracts.Egress;
 
 namespace Aspire.Hosting;
@@ -33,10 +32,7 @@ public static class EgressResourceExtensions
         if (first)
         {
             // The service learns what it may call from the same list the firewalls enforce.
-            builder.WithEnvironment(context => ServiceConfiguration.Write(context.EnvironmentVariables, new EgressOptionsValidator().ThrowIfInvalid(new EgressOptions
-            {
-                Destinations = [.. builder.Resource.Annotations.OfType<EgressAnnotation>().SelectMany(annotation => annotation.Destinations).Select(destination => destination.ToString())],
-            })));
+            builder.WithEnvironment(context => EgressConfiguration.Write(builder.Resource, context.EnvironmentVariables));
         }
 
         return builder;

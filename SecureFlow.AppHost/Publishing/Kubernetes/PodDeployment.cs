@@ -146,6 +146,7 @@ internal static class PodDeployment
         }
 
         WriteMutualTls(app, pod, environment);
+        EgressConfiguration.Write(pod, environment);
         return environment;
     }
 

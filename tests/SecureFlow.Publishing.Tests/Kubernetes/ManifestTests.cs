@@ -85,6 +85,19 @@ public sealed class ManifestTests
     }
 
     [Fact]
+    public async Task EachServiceKnowsTheEgressDestinationsTheFirewallAllowsIt()
+    {
+        var deployments = (await LoadAsync<V1Deployment>()).ToDictionary(deployment => deployment.Metadata.Name);
+        string[] Destinations(string pod) => [.. Assert.Single(deployments[pod].Spec.Template.Spec.Containers).Env
+            .Where(variable => variable.Name.StartsWith("Egress__Destinations__", StringComparison.Ordinal)).Select(variable => variable.Value)];
+
+        // The same list run mode writes: without it the workload's /api/egress has no host to call in AKS.
+        Assert.Equal(["api.example.org"], Destinations("workload"));
+        Assert.Empty(Destinations("orders"));
+        Assert.Empty(Destinations("ingress"));
+    }
+
+    [Fact]
     public async Task EveryInClusterHopIsMutualTlsWithEachPodsOwnIdentityMountedFromKeyVault()
     {
         var deployments = (await LoadAsync<V1Deployment>()).ToDictionary(deployment => deployment.Metadata.Name);
