@@ -17,7 +17,7 @@ internal sealed class UpstreamTrust(GatewayOptions options)
         [.. options.ClientIdentityHeaders.Where(header => !options.TrustedUpstreamHeaders.Contains(header, StringComparer.OrdinalIgnoreCase))];
 
     /// <summary>Whether a connection from <paramref name="remote"/> comes from the trusted upstream hop.</summary>
-    public bool Trusts(IPAddress? remote)
+    private bool Trusts(IPAddress? remote)
     {
         if (remote is null)
         {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.Versioning;
 using System.Security.Cryptography.X509Certificates;
-using System.Text.Json.Nodes;
 using static SecureFlow.Publishing.Tests.Infrastructure.CompiledBicep;
 
 namespace SecureFlow.Publishing.Tests.Bicep;
