@@ -24,7 +24,7 @@ internal static partial class DeveloperCertificateTrust
     private const string AspNetHttpsOid = "1.3.6.1.4.1.311.84.1.1";
 
     private static readonly TimeSpan TrustTimeout = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan OpenSslTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan OpenSslTimeout = TimeSpan.FromSeconds(10);
 
     public static string TrustDirectory => Environment.GetEnvironmentVariable(TrustDirectoryVariable) is { Length: > 0 } overridden
         ? overridden
@@ -132,7 +132,7 @@ internal static partial class DeveloperCertificateTrust
     }
 
     /// <summary>OpenSSL's default certificate folder (<c>openssl version -d</c>), where the system's roots are.</summary>
-    private static string? SystemCertificateDirectory()
+    internal static string? SystemCertificateDirectory()
     {
         var (exitCode, output) = Run("openssl", ["version", "-d"], OpenSslTimeout);
         const string Prefix = "OPENSSLDIR: \"";
