@@ -71,6 +71,14 @@ public sealed class RotationTests
             Assert.Equal(0, traffic.Failed);
         }
 
+        // The workload's own read of its secret says the vault is unreachable (503), not an internal error.
+        using (var client = app.CreateClient())
+        using (var response = await client.GetAsync(app.EdgeUri("/api/secret"), Cancellation).WaitAsync(SecureFlowApp.RequestTimeout, Cancellation))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Contains("Key Vault could not be reached by 'workload'", await response.Content.ReadAsStringAsync(Cancellation), StringComparison.Ordinal);
+        }
+
         var started = await app.App.ResourceCommands.ExecuteCommandAsync("vault", KnownResourceCommands.StartCommand, Cancellation).WaitAsync(SecureFlowApp.RequestTimeout, Cancellation);
         Assert.True(started.Success, started.Message);
         await notifications.WaitForResourceHealthyAsync("vault", Cancellation).WaitAsync(SecureFlowApp.StartTimeout, Cancellation);
