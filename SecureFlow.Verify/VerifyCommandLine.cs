@@ -42,6 +42,11 @@ public static class VerifyCommandLine
         {
             (options, json) = Parse(args);
         }
+        catch (HelpRequestedException)
+        {
+            await output.WriteLineAsync(Usage).ConfigureAwait(false);
+            return Holds;
+        }
         catch (UsageException exception)
         {
             await error.WriteLineAsync($"{exception.Message}\n\n{Usage}").ConfigureAwait(false);
@@ -76,7 +81,7 @@ public static class VerifyCommandLine
                 case "--openssl": openssl = Value(); break;
                 case "--http-port": httpPort = Number(argument, Value(), 1, 65535); break;
                 case "--timeout": timeout = TimeSpan.FromSeconds(Number(argument, Value(), 1, 300)); break;
-                case "--help" or "-h": throw new UsageException("SecureFlow Verify: probes a running edge control by control.");
+                case "--help" or "-h": throw new HelpRequestedException();
                 default:
                     if (argument.StartsWith('-') || url is not null)
                     {
@@ -146,4 +151,6 @@ public static class VerifyCommandLine
             : throw new UsageException($"{option} must be a number from {minimum} to {maximum}, not '{value}'.");
 
     private sealed class UsageException(string message) : Exception(message);
+
+    private sealed class HelpRequestedException : Exception;
 }

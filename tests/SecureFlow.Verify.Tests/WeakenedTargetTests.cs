@@ -102,15 +102,18 @@ public sealed class WeakenedTargetTests
     }
 
     [Fact]
-    public async Task ClientIdentityHeadersThatReachTheWorkloadAreReportedAsFailures()
+    public async Task ClientIdentityHeadersAndNamesAliasingThemThatReachTheWorkloadAreReportedAsFailuresOverHttp11AndHttp2()
     {
         await using var target = await NginxTarget.StartAsync(new NginxEdge { ForwardsClientHeaders = true });
 
         var report = await VerifyAsync(target);
 
-        Assert.Equal(Verdict.Fail, Result(report, "headers.hop").Verdict);
-        Assert.Equal(Verdict.Fail, Result(report, "headers.x-forwarded-for").Verdict);
-        Assert.Equal(Verdict.Fail, Result(report, "headers.forwarded").Verdict);
+        foreach (var id in new[] { "headers.hop", "headers.x-forwarded-for", "headers.forwarded", "headers.aliased" })
+        {
+            Assert.Equal(Verdict.Fail, Result(report, id).Verdict);
+            Assert.Equal(Verdict.Fail, Result(report, id + ".h2").Verdict);
+        }
+
         Assert.Contains(FlowProbes.ForgedHop, Result(report, "flow.hops").Observed, StringComparison.Ordinal);
         Assert.Equal(Verdict.Fail, Result(report, "flow.hops").Verdict);
     }

@@ -22,7 +22,7 @@ public sealed record NginxEdge
 
     public bool PlainHttpOpen { get; init; }
 
-    /// <summary>Whether client identity headers (X-Forwarded-*, Forwarded, SecureFlow-Hop) are passed to the backend.</summary>
+    /// <summary>Whether client identity headers (X-Forwarded-*, Forwarded, SecureFlow-Hop, and names with underscores) are passed to the backend.</summary>
     public bool ForwardsClientHeaders { get; init; }
 
     public bool Http2 { get; init; } = true;
@@ -33,8 +33,8 @@ public sealed record NginxEdge
 /// <summary>
 /// A real nginx (Debian's, with ModSecurity v3 and the OWASP CRS 3.3 for its WAF) started by the test as a non-daemon
 /// child with its own prefix in a temporary folder, on 127.0.0.1 high ports: a stand-in edge whose controls the test
-/// turns off one by one. Its backend answers the flow report as a workload would see the request: the hops, the
-/// forwarding headers and the names of the identity headers that reached it.
+/// turns off one by one. Its backend (<see cref="FlowReportBackend"/>) answers the flow report from the request that
+/// reached it.
 /// </summary>
 public sealed class NginxTarget : IAsyncDisposable
 {
@@ -51,17 +51,15 @@ public sealed class NginxTarget : IAsyncDisposable
         [TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256] = "ECDHE-RSA-AES128-GCM-SHA256",
     };
 
-    // The workload's flow report as the backend sees the request: the model's hops plus any hop record that reached it,
-    // the forwarding headers it got, and "Forwarded" among the header names when that reached it.
-    private const string FlowReport =
-        """{"hops":[{"hop":"edge"},{"hop":"ingress"},{"hop":"workload"},{"hop":"orders"}$forged_hop],"workload":{"forwardedFor":"$http_x_forwarded_for","forwardedHost":"$http_x_forwarded_host","headerNames":[$forwarded_name]}}""";
-
     private readonly Process _nginx;
     private readonly DirectoryInfo _directory;
 
-    private NginxTarget(Process nginx, DirectoryInfo directory, TestCertificates certificates, int port, int plainHttpPort)
+    private readonly FlowReportBackend _backend;
+
+    private NginxTarget(Process nginx, FlowReportBackend backend, DirectoryInfo directory, TestCertificates certificates, int port, int plainHttpPort)
     {
         _nginx = nginx;
+        _backend = backend;
         _directory = directory;
         Certificates = certificates;
         Port = port;
@@ -86,9 +84,10 @@ public sealed class NginxTarget : IAsyncDisposable
         Directory.CreateDirectory(Path.Combine(directory.FullName, "logs"));
         Directory.CreateDirectory(Path.Combine(directory.FullName, "tmp"));
         var certificates = TestCertificates.Create(directory.FullName, Host, edge.CertificateValidity);
-        int port = FreePort(), plainHttpPort = FreePort(), backendPort = FreePort();
+        int port = FreePort(), plainHttpPort = FreePort();
+        var backend = new FlowReportBackend();
         var configuration = Path.Combine(directory.FullName, "nginx.conf");
-        File.WriteAllText(configuration, Configuration(edge, directory.FullName, certificates, port, plainHttpPort, backendPort));
+        File.WriteAllText(configuration, Configuration(edge, directory.FullName, certificates, port, plainHttpPort, backend.Port));
 
         var start = new ProcessStartInfo("/usr/sbin/nginx") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var argument in new[] { "-p", directory.FullName, "-c", configuration, "-e", Path.Combine(directory.FullName, "logs", "error.log") })
@@ -97,11 +96,10 @@ public sealed class NginxTarget : IAsyncDisposable
         }
 
         var nginx = Process.Start(start) ?? throw new InvalidOperationException("nginx did not start.");
-        var target = new NginxTarget(nginx, directory, certificates, port, plainHttpPort);
+        var target = new NginxTarget(nginx, backend, directory, certificates, port, plainHttpPort);
         try
         {
             await target.WaitUntilListeningAsync(port).WaitAsync(StartTimeout);
-            await target.WaitUntilListeningAsync(backendPort).WaitAsync(StartTimeout);
             return target;
         }
         catch
@@ -120,6 +118,7 @@ public sealed class NginxTarget : IAsyncDisposable
 
         await _nginx.WaitForExitAsync().WaitAsync(StartTimeout);
         _nginx.Dispose();
+        await _backend.DisposeAsync();
         Certificates.Dispose();
         _directory.Delete(recursive: true);
     }
@@ -184,15 +183,7 @@ public sealed class NginxTarget : IAsyncDisposable
               access_log off;
               client_body_temp_path {{directory}}/tmp/body; proxy_temp_path {{directory}}/tmp/proxy; fastcgi_temp_path {{directory}}/tmp/fcgi;
               uwsgi_temp_path {{directory}}/tmp/uwsgi; scgi_temp_path {{directory}}/tmp/scgi;
-              map $http_secureflow_hop $forged_hop { default ""; "~hop=(?<name>[^;,]+)" ",{\"hop\":\"$name\"}"; }
-              map $http_forwarded $forwarded_name { default "\"Forwarded\""; "" ""; }
-              server {
-                listen 127.0.0.1:{{backendPort}};
-                location / {
-                  default_type application/json;
-                  return 200 '{{FlowReport}}';
-                }
-              }
+              {{(edge.ForwardsClientHeaders ? "underscores_in_headers on;" : "")}}
 
             """);
         // nginx negotiates the protocol in the default server's context, before SNI picks a server: set TLS for all.
