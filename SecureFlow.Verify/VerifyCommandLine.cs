@@ -20,8 +20,9 @@ public static class VerifyCommandLine
         usage: dotnet run --project SecureFlow.Verify -- [URL] [options]
 
           URL                  the edge (default https://delta.secureflow.localhost:8443/, the local chain)
-          --trust-root PEM     the only root the edge's certificate may chain to (default, for a localhost URL: the
-                               development CA, ~/.local/share/SecureFlow/dev-ca/root.crt; otherwise the system's roots)
+          --trust-root PEM     the only root the edge's certificate may chain to, or the edge's self-signed certificate
+                               (default, for a localhost URL: the development CA, ~/.local/share/SecureFlow/dev-ca/root.crt;
+                               otherwise the system's roots, right for a certificate from a public CA)
           --profile P          local or azure (default: local for a localhost URL, else azure): which hops to expect
           --expectations FILE  the model's expectations (default: docs/controls.json built into the tool)
           --http-port N        the public host's plain HTTP port (default 80)
@@ -133,9 +134,15 @@ public static class VerifyCommandLine
         var file = path ?? VerifyOptions.DevelopmentRootPath;
         try
         {
-            return X509CertificateLoader.LoadCertificate(File.ReadAllBytes(file)) is var root && root.Extensions.OfType<X509BasicConstraintsExtension>().Any(constraints => constraints.CertificateAuthority)
-                ? root
-                : throw new UsageException($"--trust-root {file} is not a CA certificate.");
+            // A CA's root, or a self-signed certificate (Key Vault's issuer Self) trusted as itself.
+            var root = X509CertificateLoader.LoadCertificate(File.ReadAllBytes(file));
+            if (root.Extensions.OfType<X509BasicConstraintsExtension>().Any(constraints => constraints.CertificateAuthority) || root.SubjectName.RawData.AsSpan().SequenceEqual(root.IssuerName.RawData))
+            {
+                return root;
+            }
+
+            root.Dispose();
+            throw new UsageException($"--trust-root {file} is neither a CA certificate nor self-signed: pass the root it chains to.");
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or CryptographicException)
         {
