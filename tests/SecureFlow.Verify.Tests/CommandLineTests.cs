@@ -1,3 +1,5 @@
+using SecureFlow.Verify.Tests.Infrastructure;
+
 namespace SecureFlow.Verify.Tests;
 
 public sealed class CommandLineTests
@@ -31,5 +33,30 @@ public sealed class CommandLineTests
         Assert.Null(options.TrustRoot);
         Assert.True(json);
         Assert.Equal(["ingress", "workload", "orders"], options.Expectations.Hops.For(options.Profile));
+    }
+
+    [Fact]
+    public async Task ATrustRootThatIsALeafIssuedBySomeoneElseIsRefusedAsAUsageError()
+    {
+        var directory = Directory.CreateTempSubdirectory("secureflow-verify-root-");
+        try
+        {
+            using var certificates = TestCertificates.Create(directory.FullName, "delta.contoso.com", TimeSpan.FromDays(90));
+            using var output = new StringWriter();
+            using var error = new StringWriter();
+
+            var exitCode = await VerifyCommandLine.RunAsync(["https://delta.contoso.com/", "--trust-root", certificates.CertificatePath], output, error, TestContext.Current.CancellationToken)
+                .WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+            var (options, _) = VerifyCommandLine.Parse(["https://delta.contoso.com/", "--trust-root", certificates.RootPath]);
+
+            Assert.Equal(VerifyCommandLine.UsageError, exitCode);
+            Assert.Contains("neither a CA certificate nor self-signed", error.ToString(), StringComparison.Ordinal);
+            Assert.Equal(certificates.Root.Thumbprint, options.TrustRoot?.Thumbprint);
+            options.TrustRoot?.Dispose();
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
     }
 }
