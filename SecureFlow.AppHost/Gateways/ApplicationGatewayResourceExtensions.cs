@@ -13,7 +13,8 @@ public static class ApplicationGatewayResourceExtensions
         this IDistributedApplicationBuilder builder, [ResourceName] string name, int port = 8443)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.AddGateway(new ApplicationGatewayResource(name), port);
+        return builder.AddGateway(new ApplicationGatewayResource(name), port)
+            .WithVerifyChainCommand();
     }
 
     /// <summary>

@@ -38,6 +38,7 @@ internal static class AzdArtifacts
             .. KubernetesManifests.Build(app),
             (AzureYaml.Path, AzureYaml.Build(app, ProjectName)),
             (ControlsCatalog.Path, ControlsCatalog.Render(app)),
+            (ChainExpectationsDocument.Path, ChainExpectationsDocument.Render(app)),
             (EgressReport.Path, EgressReport.Render(app)),
         ];
     }

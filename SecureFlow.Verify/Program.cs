@@ -1,0 +1,3 @@
+using SecureFlow.Verify;
+
+return await VerifyCommandLine.RunAsync(args, Console.Out, Console.Error, CancellationToken.None).ConfigureAwait(false);
