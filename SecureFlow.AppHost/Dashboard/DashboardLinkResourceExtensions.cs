@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using SecureFlow.AppHost.Configuration;
 using SecureFlow.Contracts;
@@ -9,7 +8,7 @@ namespace Aspire.Hosting;
 public static class DashboardLinkResourceExtensions
 {
     /// <summary>The name Aspire gives the dashboard's resource in run mode.</summary>
-    private const string DashboardResourceName = "aspire-dashboard";
+    public const string DashboardResourceName = "aspire-dashboard";
 
     /// <summary>
     /// Tells the service where this run's Aspire dashboard is (<see cref="DashboardOptions"/>), so that it can link a
@@ -23,25 +22,27 @@ public static class DashboardLinkResourceExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
 
-        var configuration = builder.ApplicationBuilder.Configuration;
         return builder.WithEnvironment(context =>
         {
-            if (!context.ExecutionContext.IsRunMode
-                || !context.ExecutionContext.Services.GetRequiredService<DistributedApplicationModel>().Resources.Any(resource => resource.Name == DashboardResourceName)
-                || DashboardUrl(configuration) is not { } url)
+            if (context.ExecutionContext.IsRunMode && DashboardUrl(context.ExecutionContext.Services.GetRequiredService<DistributedApplicationModel>()) is { } url)
             {
-                return;
+                ServiceConfiguration.Write(context.EnvironmentVariables, DashboardOptionsValidator.Instance.ThrowIfInvalid(new DashboardOptions { Url = url }));
             }
-
-            ServiceConfiguration.Write(context.EnvironmentVariables, DashboardOptionsValidator.Instance.ThrowIfInvalid(new DashboardOptions { Url = url }));
         });
     }
 
-    /// <summary>The dashboard's browser address: the AppHost's https URL (<c>applicationUrl</c> of its launch profile), else its first.</summary>
-    private static Uri? DashboardUrl(ConfigurationManager configuration)
+    /// <summary>
+    /// The address the dashboard's browser endpoint was given (HTTPS where it has one): the launch profile's, or the free
+    /// port a test run picked. Null when the run has no dashboard.
+    /// </summary>
+    public static Uri? DashboardUrl(DistributedApplicationModel model)
     {
-        var urls = (configuration["ASPNETCORE_URLS"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(url => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri : null).OfType<Uri>().ToList();
-        return urls.FirstOrDefault(url => url.Scheme == Uri.UriSchemeHttps) ?? urls.FirstOrDefault();
+        ArgumentNullException.ThrowIfNull(model);
+
+        var endpoints = model.Resources.Where(resource => resource.Name == DashboardResourceName)
+            .SelectMany(resource => resource.Annotations.OfType<EndpointAnnotation>())
+            .Where(endpoint => endpoint.Name is "https" or "http" && endpoint.AllocatedEndpoint is not null)
+            .OrderBy(endpoint => endpoint.Name == "https" ? 0 : 1);
+        return endpoints.FirstOrDefault() is { AllocatedEndpoint: { } allocated } ? new Uri(allocated.UriString) : null;
     }
 }
