@@ -1,4 +1,5 @@
-var builder = DistributedApplication.CreateBuilder(args);
+var builder = DistributedApplication.CreateBuilder(args)
+    .TrustDeveloperCertificate(); // Linux: the dashboard trusts the ASP.NET Core developer certificate, as `aspire run` sets up.
 
 // Local stand-ins for the AKS baseline's names: *.localhost is loopback (RFC 6761), no DNS change needed.
 const string PublicHost = "delta.secureflow.localhost";

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what SecureFlow needs beyond the .NET SDK, on Debian or Ubuntu: the edge's WAF engine and rules, the tools
-# the tests use as third-party judges, and the ASP.NET Core developer certificate the Aspire dashboard serves HTTPS with.
+# Installs what SecureFlow needs beyond the .NET SDK, on Debian or Ubuntu: the edge's WAF engine and rules, and the tools
+# the tests use as third-party judges. (The AppHost itself trusts the ASP.NET Core developer certificate the dashboard uses.)
 set -euo pipefail
 
 packages=(
@@ -36,17 +36,4 @@ if ((${#missing[@]})); then
   if [[ " ${missing[*]} " == *" squid "* ]] && command -v systemctl >/dev/null && systemctl is-enabled --quiet squid 2>/dev/null; then
     $sudo systemctl disable --now squid >/dev/null 2>&1 || echo "Stop the system's squid service if you do not use it: systemctl disable --now squid" >&2
   fi
-fi
-
-if ! dotnet dev-certs https --check >/dev/null 2>&1; then
-  echo "Creating the ASP.NET Core developer certificate (the Aspire dashboard's HTTPS) ..."
-  dotnet dev-certs https >/dev/null
-fi
-
-# The dashboard reaches the AppHost's resource service over HTTPS with that certificate. On Linux, `--trust` writes it to
-# ~/.aspnet/dev-certs/trust, which OpenSSL clients (.NET's included) read only through SSL_CERT_DIR: run.sh sets it.
-# The tool reports the certificate as only partially trusted there (no system store change); that is what is wanted.
-if [ "$(uname -s)" = Linux ] && ! ls "$HOME"/.aspnet/dev-certs/trust/*.pem >/dev/null 2>&1; then
-  echo "Trusting the developer certificate for this user's OpenSSL clients (~/.aspnet/dev-certs/trust) ..."
-  dotnet dev-certs https --trust >/dev/null 2>&1 || true
 fi

@@ -12,6 +12,26 @@ public static class CertificateResourceExtensions
     public const string CertificateAuthorityDirectoryKey = "SecureFlow:DevelopmentCA:Directory";
 
     /// <summary>
+    /// Run mode on Linux: trusts the ASP.NET Core developer certificate for this user if it is not yet and puts its
+    /// folder on <c>SSL_CERT_DIR</c> for the AppHost and everything it starts, as <c>aspire run</c> does, so that the
+    /// dashboard reaches the AppHost's resource service when started with F5 or <c>dotnet run</c> too. Call it first.
+    /// </summary>
+    public static IDistributedApplicationBuilder TrustDeveloperCertificate(this IDistributedApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (builder.ExecutionContext.IsRunMode && DeveloperCertificateTrust.Ensure() is { } log)
+        {
+            builder.Eventing.Subscribe<BeforeStartEvent>((startEvent, _) =>
+            {
+                log(startEvent.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DeveloperCertificateTrust)));
+                return Task.CompletedTask;
+            });
+        }
+
+        return builder;
+    }
+
+    /// <summary>
     /// Adds a TLS server certificate for <paramref name="dnsNames"/> that the development CA issues when the app starts
     /// in run mode. The model's certificates are a vault's (<c>vault.AddCertificate</c>); this is the shared part.
     /// </summary>

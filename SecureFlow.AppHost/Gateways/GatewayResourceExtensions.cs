@@ -66,6 +66,11 @@ public static class GatewayResourceExtensions
     /// <summary>Creates a gateway process: SecureFlow.Gateway with a TLS listener, a management listener and the model's configuration.</summary>
     internal static IResourceBuilder<T> AddGateway<T>(this IDistributedApplicationBuilder builder, T gateway, int? httpsPort) where T : GatewayResource
     {
+        if (builder.ExecutionContext.IsRunMode)
+        {
+            GatewayDashboardProperties.Subscribe(builder, gateway, url => WithPublicHost(url, gateway));
+        }
+
 #pragma warning disable ASPIREPROJECTS001 // WithProjectDefaults is how a ProjectResource subclass gets the defaults AddProject gives.
         return builder.AddResource(gateway)
             .WithAnnotation(new Projects.SecureFlow_Gateway())

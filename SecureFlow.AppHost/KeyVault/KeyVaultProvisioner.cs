@@ -133,7 +133,8 @@ internal sealed partial class KeyVaultProvisioner(KeyVaultResource vault, IDistr
             State = new ResourceStateSnapshot("In vault", KnownResourceStateStyles.Success),
             Properties =
             [
-                .. state.Properties.Where(property => property.Name is not ("version" or "thumbprint" or "not-after")),
+                .. state.Properties.Where(property => property.Name is not ("version" or "thumbprint" or "not-after" or "subject")),
+                new("subject", issued.Subject),
                 new("version", imported.Properties.Version),
                 new("thumbprint", issued.Thumbprint),
                 new("not-after", issued.NotAfter.ToUniversalTime().ToString("u", System.Globalization.CultureInfo.InvariantCulture)),

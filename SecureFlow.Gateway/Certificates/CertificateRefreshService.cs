@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using SecureFlow.Gateway.Configuration;
 using SecureFlow.Gateway.Telemetry;
+using SecureFlow.ServiceDefaults.Telemetry;
 
 namespace SecureFlow.Gateway.Certificates;
 
@@ -27,6 +28,8 @@ internal sealed partial class CertificateRefreshService(
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             selector.DisposeRetired(retiredFor);
+            // Each poll is metrics and logs, not a trace of its own every few seconds.
+            using var poll = UntracedOperation.Start("SecureFlow.CertificatePoll");
             try
             {
                 var certificates = await Task.Run(source.LoadCertificates, stoppingToken);

@@ -42,9 +42,9 @@ public sealed partial class CallerAuthorization(
     /// <summary>Records a refusal: the metric, the log line and a span, each with the reason and the caller.</summary>
     public void Refuse(string reason, string? identity, string? remoteAddress)
     {
-        var caller = identity ?? "none";
+        var caller = MutualTlsRefusal.Caller(reason, identity);
         metrics.Refused(reason, caller);
-        LogRefused(logger, certificate.Identity, caller, reason, remoteAddress ?? "unknown");
+        LogRefused(logger, certificate.Identity, MutualTlsRefusal.CallerForLog(reason, identity), reason, remoteAddress ?? "unknown");
         using var activity = Source.StartActivity("mTLS refused", ActivityKind.Server);
         activity?.SetTag("secureflow.mtls.caller", caller);
         activity?.SetTag("secureflow.mtls.reason", reason);

@@ -46,8 +46,8 @@ public static partial class MutualTlsClient
                 return true;
             }
 
-            metrics.Refused(refusal, identity ?? "none");
-            LogServerRefused(logger, certificate.Identity, serverIdentity, identity ?? "none", refusal);
+            metrics.Refused(refusal, MutualTlsRefusal.Caller(refusal, identity));
+            LogServerRefused(logger, certificate.Identity, serverIdentity, MutualTlsRefusal.CallerForLog(refusal, identity), refusal);
             return false;
         };
     }

@@ -17,4 +17,15 @@ public static class MutualTlsRefusal
 
     /// <summary>The server is not the service the caller meant to call.</summary>
     public const string UnexpectedServer = "unexpected-server";
+
+    /// <summary>
+    /// The <c>caller</c> of a refusal's metric and span: the peer's identity when the internal root vouches for it,
+    /// "unverified" when the certificate does not chain to the root (what it claims is anyone's to choose: as a metric
+    /// tag it would let a client mint unbounded series), "none" without one.
+    /// </summary>
+    public static string Caller(string reason, string? identity) => reason == Untrusted ? "unverified" : identity ?? "none";
+
+    /// <summary>The caller as the log line names it: a claimed, unverified identity is shown as such.</summary>
+    public static string CallerForLog(string reason, string? identity) =>
+        reason == Untrusted && identity is not null ? $"unverified (claims {identity})" : Caller(reason, identity);
 }

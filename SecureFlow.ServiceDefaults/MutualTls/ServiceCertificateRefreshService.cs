@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SecureFlow.ServiceDefaults.Telemetry;
 using SecureFlow.Contracts.MutualTls;
 
 namespace SecureFlow.ServiceDefaults.MutualTls;
@@ -22,6 +23,8 @@ internal sealed partial class ServiceCertificateRefreshService(
         using var timer = new PeriodicTimer(options.Value.RefreshInterval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
+            // Each poll is metrics and logs, not a trace of its own every few seconds.
+            using var poll = UntracedOperation.Start("SecureFlow.CertificatePoll");
             try
             {
                 var (next, root) = await Task.Run(source.Load, stoppingToken);

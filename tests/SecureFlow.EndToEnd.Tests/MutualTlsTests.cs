@@ -51,7 +51,7 @@ public sealed class MutualTlsTests(SharedApp shared) : IDisposable
 
             Assert.False(await CallAsync(service, forged));
 
-            await _app.Logs.WaitForAsync(service, mark, $"identity {ServiceGraph.SpiffeIdOf(AllowedCallerOf(service))}, reason untrusted");
+            await _app.Logs.WaitForAsync(service, mark, $"identity unverified (claims {ServiceGraph.SpiffeIdOf(AllowedCallerOf(service))}), reason untrusted");
             Assert.True(await CallAsync(service, Issue(AllowedCallerOf(service))));
         }
         finally

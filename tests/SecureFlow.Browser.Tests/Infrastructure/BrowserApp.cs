@@ -53,7 +53,6 @@ public sealed class BrowserApp : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        TrustDeveloperCertificateForTheDashboard();
         _app = await SecureFlowApp.StartAsync(dashboard: true, configuration:
         [
             // HTTPS, as F5 runs the dashboard (the testing builder's default is HTTP); the builder picks free ports.
@@ -118,27 +117,18 @@ public sealed class BrowserApp : IAsyncLifetime
 
     private static string SpkiHash(X509Certificate2 certificate) => Convert.ToBase64String(SHA256.HashData(certificate.PublicKey.ExportSubjectPublicKeyInfo()));
 
-    /// <summary>The developer certificate as <c>dotnet dev-certs https --trust</c> exports it for OpenSSL clients on Linux.</summary>
+    /// <summary>
+    /// The developer certificate as <c>dotnet dev-certs https --trust</c> exports it for OpenSSL clients on Linux (the
+    /// AppHost makes sure it is there before it starts the dashboard; the tool's own override of the folder is honoured).
+    /// </summary>
     private static string[] DeveloperCertificates()
     {
-        var trust = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".aspnet", "dev-certs", "trust");
+        var trust = Environment.GetEnvironmentVariable("DOTNET_DEV_CERTS_OPENSSL_CERTIFICATE_DIRECTORY") is { Length: > 0 } overridden
+            ? overridden
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".aspnet", "dev-certs", "trust");
         var certificates = Directory.Exists(trust) ? Directory.GetFiles(trust, "*.pem") : [];
         return certificates.Length > 0
             ? certificates
-            : throw new InvalidOperationException($"No developer certificate in {trust}: run `bash eng/prerequisites.sh` (it runs `dotnet dev-certs https --trust`).");
-    }
-
-    /// <summary>
-    /// On Linux the dashboard (a .NET process) reaches the AppHost's resource service over HTTPS with the developer
-    /// certificate, and trusts it only through SSL_CERT_DIR, as run.sh sets it; the processes DCP starts inherit it.
-    /// </summary>
-    private static void TrustDeveloperCertificateForTheDashboard()
-    {
-        var trust = Path.GetDirectoryName(DeveloperCertificates()[0])!;
-        var system = Environment.GetEnvironmentVariable("SSL_CERT_DIR") is { Length: > 0 } current ? current : "/usr/lib/ssl/certs";
-        if (!system.Split(':').Contains(trust))
-        {
-            Environment.SetEnvironmentVariable("SSL_CERT_DIR", $"{trust}:{system}");
-        }
+            : throw new InvalidOperationException($"No developer certificate in {trust}: run `dotnet dev-certs https --trust`.");
     }
 }

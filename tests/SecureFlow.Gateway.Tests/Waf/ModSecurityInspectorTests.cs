@@ -97,6 +97,10 @@ public sealed class ModSecurityInspectorTests : IAsyncLifetime
         Assert.Equal("blocked", blocked.GetTagItem("secureflow.waf.action"));
         Assert.Contains("942100", (string?)blocked.GetTagItem("secureflow.waf.rule_ids") ?? "", StringComparison.Ordinal);
         Assert.True((int?)blocked.GetTagItem("secureflow.waf.anomaly_score") >= 5);
+
+        // The block's log line is logged in that trace: the dashboard's structured log links to it.
+        var logged = Assert.Single(_gateway.Logs.Entries, entry => entry.Message.StartsWith("WAF Blocked", StringComparison.Ordinal) && entry.Message.Contains(traceId, StringComparison.Ordinal));
+        Assert.Equal(traceId, logged.TraceId);
     }
 
     [Fact]
