@@ -24,7 +24,8 @@ var workload = builder.AddProject<Projects.SecureFlow_Workload>("workload")
     .WithKeyVaultAccess(vault, KeyVaultRole.SecretsUser, apiKey)
     .WithEgressTo("api.example.org")
     .WithMutualTls(vault)
-    .WithCallsTo(orders);
+    .WithCallsTo(orders)
+    .WithDashboardLinks();
 
 // The in-cluster ingress: terminates TLS with the wildcard certificate, routes by host to the workload over mutual TLS.
 var ingress = builder.AddIngressController("ingress")

@@ -2,6 +2,7 @@ using SecureFlow.ServiceDefaults.KeyVault;
 using SecureFlow.ServiceDefaults.MutualTls;
 using SecureFlow.Workload.Apis;
 using SecureFlow.Workload.Extensions;
+using SecureFlow.Workload.Page;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -14,11 +15,13 @@ if (builder.Configuration.HasKeyVault())
 
 builder.AddMutualTls();
 builder.AddOrdersClient();
+builder.AddFlowPage();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.UseMutualTlsCallersOnly();
+app.UseFlowPage();
 app.MapFlowApi();
 app.MapSecretApi();
 app.MapEgressApi();

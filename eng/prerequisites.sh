@@ -9,6 +9,7 @@ packages=(
   squid                                               # the local egress firewall (Azure Firewall's stand-in)
   python3-yaml nginx libnginx-mod-http-modsecurity    # WAF parity test: CRS corpus replay and the reference WAF
   python3-cryptography                                # the vault provisioning script's service identities, run by its test
+  chromium                                            # the browser tests (Playwright for .NET drives it; it downloads no browser)
 )
 
 missing=()

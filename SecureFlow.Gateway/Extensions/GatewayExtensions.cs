@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.HttpsPolicy;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SecureFlow.Gateway.Certificates;
 using SecureFlow.Gateway.Configuration;
@@ -15,6 +16,7 @@ using SecureFlow.Gateway.Waf;
 using SecureFlow.Contracts;
 using SecureFlow.Contracts.Management;
 using SecureFlow.Contracts.ServiceGraph;
+using SecureFlow.ServiceDefaults.Hops;
 using SecureFlow.ServiceDefaults.KeyVault;
 using SecureFlow.ServiceDefaults.MutualTls;
 using SecureFlow.ServiceDefaults.Tls;
@@ -56,6 +58,7 @@ public static partial class GatewayExtensions
         services.AddHostedService<CertificateRefreshService>();
         services.AddSingleton<ListenerHandshake>();
         services.AddSingleton<GatewayMetrics>();
+        services.TryAddSingleton<CertificateVersions>();
         services.AddWaf(builder.Configuration);
         services.AddOptions<HstsOptions>().Configure<IOptions<GatewayOptions>>((hsts, gateway) => hsts.MaxAge = gateway.Value.HstsMaxAge ?? TimeSpan.Zero);
 

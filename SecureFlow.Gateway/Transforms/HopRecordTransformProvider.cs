@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Extensions.Options;
 using SecureFlow.Gateway.Configuration;
 using SecureFlow.Gateway.Tls;
@@ -14,8 +15,10 @@ namespace SecureFlow.Gateway.Transforms;
 /// record, ...) that arrived, except, on a connection from <see cref="GatewayOptions.TrustedUpstreamNetworks"/>, the
 /// <see cref="GatewayOptions.TrustedUpstreamHeaders"/> that hop sets itself. So neither the path a request took nor
 /// the client's address can be forged: not by a client of the edge, and not by anyone who reaches the ingress around it.
+/// The record names the certificate this hop presented (with its vault version) and, where a WAF inspected the request,
+/// its decision (<see cref="WafVerdict"/>, set by the inspector before the request is forwarded).
 /// </summary>
-internal sealed class HopRecordTransformProvider(IOptions<GatewayOptions> options) : ITransformProvider
+internal sealed class HopRecordTransformProvider(IOptions<GatewayOptions> options, CertificateVersions versions) : ITransformProvider
 {
     public void ValidateRoute(TransformRouteValidationContext context)
     {
@@ -50,8 +53,11 @@ internal sealed class HopRecordTransformProvider(IOptions<GatewayOptions> option
         {
             if (transform.HttpContext.Features.Get<ITlsHandshakeFeature>() is { } tls)
             {
+                var features = transform.HttpContext.Features;
                 var record = new HopRecord(
-                    gateway.Name, TlsNames.Protocol(tls.Protocol), tls.NegotiatedCipherSuite?.ToString() ?? "", tls.HostName);
+                    gateway.Name, TlsNames.Protocol(tls.Protocol), tls.NegotiatedCipherSuite?.ToString() ?? "", tls.HostName,
+                    Certificate: PresentedCertificate.Of(features.Get<ISslStreamFeature>()?.SslStream.LocalCertificate, versions),
+                    Waf: features.Get<WafVerdict>());
                 transform.ProxyRequest.Headers.TryAddWithoutValidation(HopRecord.HeaderName, record.ToString());
             }
 

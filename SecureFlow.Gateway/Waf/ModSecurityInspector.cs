@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using SecureFlow.Gateway.Inspection;
 using SecureFlow.Gateway.Telemetry;
+using SecureFlow.ServiceDefaults.Hops;
 
 namespace SecureFlow.Gateway.Waf;
 
@@ -79,7 +80,7 @@ internal sealed partial class ModSecurityInspector(
         var detection = WafDetection.From(transaction.RuleMessages);
         return status is { } blockStatus
             ? await BlockAsync(context, blockStatus, detection, traceId).ConfigureAwait(false)
-            : Pass(detection, traceId);
+            : Pass(context, detection, traceId);
     }
 
     /// <summary>
@@ -121,9 +122,12 @@ internal sealed partial class ModSecurityInspector(
     /// <summary>Where ASP.NET Core spools request bodies: <c>ASPNETCORE_TEMP</c>, else the system's temporary folder.</summary>
     private static string AspNetCoreTempDirectory() => Environment.GetEnvironmentVariable("ASPNETCORE_TEMP") is { Length: > 0 } temp ? temp : Path.GetTempPath();
 
-    private bool Pass(WafDetection detection, string traceId)
+    private bool Pass(HttpContext context, WafDetection detection, string traceId)
     {
         var action = detection.HasMatches ? WafAction.Detected : WafAction.Passed;
+
+        // For the hop record: what the WAF decided about the request it lets through.
+        context.Features.Set(new WafVerdict(action.ToTagValue(), detection.AnomalyScore));
         metrics.WafInspected(action, detection.Matches.Select(match => match.RuleId));
         if (detection.HasMatches)
         {

@@ -13,6 +13,7 @@ using SecureFlow.Contracts;
 using SecureFlow.Contracts.Management;
 using SecureFlow.Contracts.MutualTls;
 using SecureFlow.Contracts.Tls;
+using SecureFlow.ServiceDefaults.Hops;
 using SecureFlow.ServiceDefaults.Tls;
 
 namespace SecureFlow.ServiceDefaults.MutualTls;
@@ -46,6 +47,7 @@ public static class MutualTlsExtensions
         services.AddServiceOptions<TlsPolicyOptions, TlsPolicyOptionsValidator>();
         services.TryAddSingleton(provider => new KestrelTlsPolicy(provider.GetRequiredService<IOptions<TlsPolicyOptions>>().Value));
         services.TryAddSingleton<MutualTlsMetrics>();
+        services.TryAddSingleton<CertificateVersions>();
         services.AddSingleton<IServiceCertificateSource, ServiceCertificateSource>();
         services.AddSingleton<ServiceCertificate>();
         services.AddSingleton<CallerAuthorization>();

@@ -6,6 +6,7 @@ using Azure.Security.KeyVault.Secrets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SecureFlow.Contracts.MutualTls;
+using SecureFlow.ServiceDefaults.Hops;
 
 namespace SecureFlow.ServiceDefaults.MutualTls;
 
@@ -21,7 +22,7 @@ internal sealed class ServiceCertificateSource(IOptions<MutualTlsOptions> option
         try
         {
             var certificate = tls.CertificateName is { Length: > 0 } name
-                ? Pkcs12RoundTrip(Vault<CertificateClient>(name).DownloadCertificate(name).Value)
+                ? Pkcs12RoundTrip(Download(name))
                 : Pkcs12RoundTrip(X509Certificate2.CreateFromPemFile(tls.CertificatePath!, tls.KeyPath));
             var root = tls.TrustedRootSecretName is { Length: > 0 } rootName
                 ? X509Certificate2.CreateFromPem(Vault<SecretClient>(rootName).GetSecret(rootName).Value.Value)
@@ -33,6 +34,16 @@ internal sealed class ServiceCertificateSource(IOptions<MutualTlsOptions> option
             throw new InvalidOperationException(
                 $"The service certificate of '{tls.SpiffeId}' could not be read ({tls.CertificateName ?? tls.CertificatePath}): {exception.Message}", exception);
         }
+    }
+
+    /// <summary>The latest version, then that version with its key, recorded so that the hop record names the version served.</summary>
+    private X509Certificate2 Download(string name)
+    {
+        var client = Vault<CertificateClient>(name);
+        var version = client.GetCertificate(name).Value.Properties.Version;
+        var certificate = client.DownloadCertificate(name, version).Value;
+        services.GetRequiredService<CertificateVersions>().Record(certificate.Thumbprint, version);
+        return certificate;
     }
 
     private TClient Vault<TClient>(string name) where TClient : class =>

@@ -134,18 +134,6 @@ public sealed class ChainTests(SharedApp shared)
     }
 
     [Fact]
-    public async Task WorkloadPageShowsThePath()
-    {
-        using var client = _app.CreateClient();
-
-        var page = await client.GetStringAsync(_app.EdgeUri("/"), TestContext.Current.CancellationToken);
-
-        Assert.Contains("<td>edge</td>", page, StringComparison.Ordinal);
-        Assert.Contains("<td>ingress</td>", page, StringComparison.Ordinal);
-        Assert.Contains("<td>orders</td>", page, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task IngressRefusesTheEdgesPublicHostName()
     {
         var refused = await Record.ExceptionAsync(() => TlsClients.HandshakeAsync(_app.IngressPort, _app.Root, SecureFlowApp.PublicHost));

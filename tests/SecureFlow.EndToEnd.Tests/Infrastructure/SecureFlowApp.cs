@@ -46,14 +46,17 @@ public sealed class SecureFlowApp : IAsyncDisposable
 
     /// <param name="edgeHealthy">False for an app whose edge is meant to be unhealthy: then it waits for the ingress to be healthy and the edge to run.</param>
     /// <param name="configuration">More of the AppHost's configuration, as <c>key=value</c> arguments (read while the model is built).</param>
+    /// <param name="dashboard">True to run the Aspire dashboard too, as F5 does (the testing builder leaves it out by default).</param>
     public static async Task<SecureFlowApp> StartAsync(
-        Action<IDistributedApplicationTestingBuilder>? customize = null, bool edgeHealthy = true, IEnumerable<string>? configuration = null)
+        Action<IDistributedApplicationTestingBuilder>? customize = null, bool edgeHealthy = true, IEnumerable<string>? configuration = null, bool dashboard = false)
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
         var vaultData = Directory.CreateTempSubdirectory("secureflow-e2e-vault-");
         var builder = await DistributedApplicationTestingBuilder
             .CreateAsync<Projects.SecureFlow_AppHost>(
-                ["DcpPublisher:WaitForResourceCleanup=false", $"{KeyVaultResourceExtensions.DataDirectoryKey}={vaultData.FullName}", .. configuration ?? []], timeout.Token)
+                ["DcpPublisher:WaitForResourceCleanup=false", $"{KeyVaultResourceExtensions.DataDirectoryKey}={vaultData.FullName}", .. configuration ?? []],
+                (options, _) => options.DisableDashboard = !dashboard,
+                timeout.Token)
             .WaitAsync(StartTimeout);
 
         var edgePort = FreePort();

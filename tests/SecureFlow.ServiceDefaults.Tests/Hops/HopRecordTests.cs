@@ -21,6 +21,30 @@ public sealed class HopRecordTests
         Assert.Equal(record, HopRecord.TryParse(record.ToString()));
     }
 
+    [Fact]
+    public void ACertificateWhoseNamesHoldCommasAndSemicolonsStaysOneHeaderValueAndParsesBack()
+    {
+        var record = new HopRecord("edge", "TLSv1.3", "TLS_AES_256_GCM_SHA384", "delta.secureflow.localhost",
+            Certificate: new PresentedCertificate("CN=delta.secureflow.localhost, O=SecureFlow; OU=a=b", "CN=SecureFlow Development CA, O=SecureFlow",
+                new DateTimeOffset(2027, 1, 2, 3, 4, 5, TimeSpan.Zero), "0123456789ABCDEF0123456789ABCDEF01234567", "3f2c9a"),
+            Waf: new WafVerdict("detected", 3));
+
+        var value = record.ToString();
+
+        Assert.DoesNotContain(',', value);
+        Assert.Equal(record, HopRecord.TryParse(value));
+    }
+
+    [Theory]
+    [InlineData("hop=edge;tls=TLSv1.3;cipher=x;sni=a;certSubject=CN%3Da")]
+    [InlineData("hop=edge;tls=TLSv1.3;cipher=x;sni=a;certSubject=CN%3Da;certIssuer=CN%3Db;certThumbprint=00;certNotAfter=tomorrow")]
+    [InlineData("hop=edge;tls=TLSv1.3;cipher=x;sni=a;waf=passed")]
+    [InlineData("hop=edge;tls=TLSv1.3;cipher=x;sni=a;waf=passed;wafScore=-1")]
+    public void AnIncompleteCertificateOrWafVerdictIsNoRecord(string value)
+    {
+        Assert.Null(HopRecord.TryParse(value));
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("")]
