@@ -20,6 +20,9 @@ internal static class IssuerHarness
         ("orders", "orders.secureflow.svc.cluster.local"),
     ];
 
+    /// <summary>A bound on a whole run (several key pairs made, a dozen vault calls), not a timing: it only stops a hang.</summary>
+    public static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(3);
+
     public static Dictionary<string, string?> Configuration(InProcessVault vault, string identity, IEnumerable<(string Service, string Dns)> services)
     {
         var rootPath = Path.Combine(vault.DataDirectory, "..", "vault-root.crt");
@@ -52,7 +55,7 @@ internal static class IssuerHarness
         builder.AddIdentityIssuer();
         builder.Services.AddSingleton<TimeProvider>(new FixedTime(at ?? DateTimeOffset.UtcNow));
         using var host = builder.Build();
-        return await host.Services.GetRequiredService<ServiceIdentityIssuer>().RunAsync(TestContext.Current.CancellationToken).WaitAsync(InProcessVault.Timeout);
+        return await host.Services.GetRequiredService<ServiceIdentityIssuer>().RunAsync(TestContext.Current.CancellationToken).WaitAsync(RunTimeout);
     }
 
     public static string Format(DateTimeOffset value) => value.ToString("O", CultureInfo.InvariantCulture);

@@ -102,8 +102,8 @@ public sealed class ServiceIdentityIssuerTests : VaultTest
         }
 
         using var process = StartIssuerProcess("issuer-without-sign");
-        var output = await process.StandardOutput.ReadToEndAsync(Cancel).WaitAsync(InProcessVault.Timeout, Cancel);
-        await process.WaitForExitAsync(Cancel).WaitAsync(InProcessVault.Timeout, Cancel);
+        var output = await process.StandardOutput.ReadToEndAsync(Cancel).WaitAsync(IssuerHarness.RunTimeout, Cancel);
+        await process.WaitForExitAsync(Cancel).WaitAsync(IssuerHarness.RunTimeout, Cancel);
 
         Assert.Equal(1, process.ExitCode);
         Assert.Contains("may not sign with the root key 'mesh-root'", output, StringComparison.Ordinal);
@@ -139,6 +139,20 @@ public sealed class ServiceIdentityIssuerTests : VaultTest
 
         // Nor any backing secret: the root is not a certificate of the vault, only a key.
         Assert.DoesNotContain(Vault.Read(contents => contents.Secrets.Values.SelectMany(versions => versions)), version => secrets.Any(version.Value.Contains));
+    }
+
+    [Fact]
+    public void SigningRefusesAKeyIdOutsideTheVaultSoTheTokenNeverLeavesIt()
+    {
+        var vault = Vault.ClientsFor("issuer");
+        var keys = new SecureFlow.IdentityIssuer.Vault.VaultKeyClient(vault.CreatePipeline(), vault.VaultUri);
+        var before = Vault.Responses.Bodies.Count;
+
+        var refused = Assert.Throws<InvalidOperationException>(() =>
+            keys.Sign(new Uri("https://vault.attacker.example/keys/mesh-root/0123456789abcdef"), "RS256", SHA256.HashData("x"u8)));
+
+        Assert.Contains("is not in the vault", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(before, Vault.Responses.Bodies.Count);
     }
 
     private async Task<(X509Certificate2 Leaf, X509Certificate2 Root)> MountedAsync(string name)
