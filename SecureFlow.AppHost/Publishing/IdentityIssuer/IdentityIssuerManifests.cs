@@ -15,8 +15,11 @@ namespace SecureFlow.AppHost.Publishing.IdentityIssuer;
 /// </summary>
 internal static class IdentityIssuerManifests
 {
-    /// <summary>How long a finished Job stays (its logs with it); the next deploy then creates it anew.</summary>
-    public const int FinishedJobSeconds = 3600;
+    /// <summary>
+    /// How long the deploy's finished Job stays (its logs with it). A Job's pod template cannot change, so the next
+    /// deploy (a new image) can apply it only once this one is gone; the CronJob's runs are kept by its history limits.
+    /// </summary>
+    public const int FinishedJobSeconds = 120;
 
     public static IEnumerable<(string Name, IEnumerable<object> Resources)> Build(PublishedIdentityIssuer issuer)
     {
@@ -27,7 +30,7 @@ internal static class IdentityIssuerManifests
             ApiVersion = "batch/v1",
             Kind = "Job",
             Metadata = new V1ObjectMeta { Name = issuer.Name, NamespaceProperty = PublishedApp.Namespace, Labels = selector },
-            Spec = JobSpec(issuer),
+            Spec = JobSpec(issuer, FinishedJobSeconds),
         }]);
         yield return ("cronjob", [new V1CronJob
         {
@@ -41,17 +44,17 @@ internal static class IdentityIssuerManifests
                 ConcurrencyPolicy = "Forbid",
                 SuccessfulJobsHistoryLimit = 1,
                 FailedJobsHistoryLimit = 3,
-                JobTemplate = new V1JobTemplateSpec { Metadata = new V1ObjectMeta { Labels = selector }, Spec = JobSpec(issuer) },
+                JobTemplate = new V1JobTemplateSpec { Metadata = new V1ObjectMeta { Labels = selector }, Spec = JobSpec(issuer, finishedSeconds: null) },
             },
         }]);
         yield return ("networkpolicies", NetworkPolicies.ForIdentityIssuer(issuer.Name));
     }
 
-    private static V1JobSpec JobSpec(PublishedIdentityIssuer issuer) => new()
+    private static V1JobSpec JobSpec(PublishedIdentityIssuer issuer, int? finishedSeconds) => new()
     {
         BackoffLimit = 4,
         ActiveDeadlineSeconds = 600,
-        TtlSecondsAfterFinished = FinishedJobSeconds,
+        TtlSecondsAfterFinished = finishedSeconds,
         Template = new V1PodTemplateSpec
         {
             Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string>(KubernetesManifests.Selector(issuer.Name)) { ["azure.workload.identity/use"] = "true" } },
