@@ -9,6 +9,9 @@ const string WorkloadHost = "workload.aks-ingress.secureflow.localhost";
 var vault = builder.AddKeyVault("vault");
 var edgeCert = vault.AddCertificate("edge-tls", PublicHost);
 var ingressCert = vault.AddCertificate("ingress-tls", "*.aks-ingress.secureflow.localhost");
+// In Azure the services' mutual TLS identities are issued in the cluster (a Job at deploy, a daily CronJob), signed by a
+// root key that never leaves Key Vault; locally the development CA issues them.
+vault.PublishWithIdentityIssuer<Projects.SecureFlow_IdentityIssuer>();
 var apiKey = vault.AddSecret("workload-api-key", builder.AddParameter("workload-api-key-value", new GenerateParameterDefault { MinLength = 32 }, secret: true));
 
 // Egress (Azure Firewall): every service's HTTP(S) leaves through the firewall, which allows each its WithEgressTo only.

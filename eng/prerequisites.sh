@@ -8,7 +8,6 @@ packages=(
   libmodsecurity3 modsecurity-crs                     # the edge's WAF: ModSecurity v3 and the OWASP CRS 3.3
   squid                                               # the local egress firewall (Azure Firewall's stand-in)
   python3-yaml nginx libnginx-mod-http-modsecurity    # WAF parity test: CRS corpus replay and the reference WAF
-  python3-cryptography                                # the vault provisioning script's service identities, run by its test
   chromium                                            # the browser tests (Playwright for .NET drives it; it downloads no browser)
 )
 

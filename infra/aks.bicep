@@ -28,6 +28,9 @@ param workloadIdentityName string
 @description('The user-assigned identity orders\'s pods act as (workload identity).')
 param ordersIdentityName string
 
+@description('The user-assigned identity identity-issuer\'s pods act as (workload identity).')
+param identityIssuerIdentityName string
+
 @description('Whether the API server has a private address only (deploy from inside the VNet then).')
 param privateApiServer bool = false
 
@@ -71,6 +74,10 @@ resource workloadIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023
 
 resource ordersIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
   name: ordersIdentityName
+}
+
+resource identityIssuerIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
+  name: identityIssuerIdentityName
 }
 
 /*** RESOURCES ***/
@@ -376,6 +383,19 @@ resource ordersFederation 'Microsoft.ManagedIdentity/userAssignedIdentities/fede
   properties: {
     issuer: cluster.properties.oidcIssuerProfile.issuerURL
     subject: 'system:serviceaccount:secureflow:orders'
+    audiences: [
+      'api://AzureADTokenExchange'
+    ]
+  }
+}
+
+// Only the service account secureflow/identity-issuer of this cluster can act as identity-issuer's identity.
+resource identityIssuerFederation 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials@2023-01-31' = {
+  parent: identityIssuerIdentity
+  name: 'aks'
+  properties: {
+    issuer: cluster.properties.oidcIssuerProfile.issuerURL
+    subject: 'system:serviceaccount:secureflow:identity-issuer'
     audiences: [
       'api://AzureADTokenExchange'
     ]

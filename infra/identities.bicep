@@ -33,6 +33,12 @@ resource orders 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = 
   location: location
 }
 
+// The identity of identity-issuer: Key Vault grants go to it alone.
+resource identityIssuer 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: 'id-identity-issuer-${uniqueString(resourceGroup().id)}'
+  location: location
+}
+
 // The identity of aks-controlplane: Key Vault grants go to it alone.
 resource aksControlplane 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
   name: 'id-aks-controlplane-${uniqueString(resourceGroup().id)}'
@@ -72,6 +78,14 @@ output ordersId string = orders.id
 output ordersPrincipalId string = orders.properties.principalId
 
 output ordersClientId string = orders.properties.clientId
+
+output identityIssuerName string = identityIssuer.name
+
+output identityIssuerId string = identityIssuer.id
+
+output identityIssuerPrincipalId string = identityIssuer.properties.principalId
+
+output identityIssuerClientId string = identityIssuer.properties.clientId
 
 output aksControlplaneName string = aksControlplane.name
 

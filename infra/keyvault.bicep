@@ -28,6 +28,9 @@ param ingressPrincipalId string
 @description('The principal id of edge\'s identity.')
 param edgePrincipalId string
 
+@description('The principal id of identity-issuer\'s identity.')
+param identityIssuerPrincipalId string
+
 @description('The DNS domain of the certificates\' host names.')
 param domainName string
 
@@ -56,6 +59,96 @@ var keyVaultSecretsOfficerRole = subscriptionResourceId('Microsoft.Authorization
 
 // Built-in role 'Storage File Data Privileged Contributor'.
 var storageFilePrivilegedContributorRole = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '69566ab7-960f-475b-8e7c-b3118f30c6bd')
+
+// orders-mtls: a placeholder until the identity issuer's first run issues it from the root key in this vault, then renews it.
+var ordersMtlsPolicy = {
+  issuerParameters: {
+    name: 'Self'
+  }
+  keyProperties: {
+    exportable: true
+    keyType: 'RSA'
+    keySize: 2048
+    reuseKey: false
+  }
+  secretProperties: {
+    contentType: 'application/x-pem-file'
+  }
+  x509CertificateProperties: {
+    subject: 'CN=orders.secureflow.svc.cluster.local, O=SecureFlow'
+    subjectAlternativeNames: {
+      dnsNames: [
+        'orders.secureflow.svc.cluster.local'
+      ]
+    }
+    keyUsage: [
+      'digitalSignature'
+      'keyEncipherment'
+    ]
+    validityInMonths: 1
+  }
+  lifetimeActions: []
+}
+
+// workload-mtls: a placeholder until the identity issuer's first run issues it from the root key in this vault, then renews it.
+var workloadMtlsPolicy = {
+  issuerParameters: {
+    name: 'Self'
+  }
+  keyProperties: {
+    exportable: true
+    keyType: 'RSA'
+    keySize: 2048
+    reuseKey: false
+  }
+  secretProperties: {
+    contentType: 'application/x-pem-file'
+  }
+  x509CertificateProperties: {
+    subject: 'CN=workload.secureflow.svc.cluster.local, O=SecureFlow'
+    subjectAlternativeNames: {
+      dnsNames: [
+        'workload.secureflow.svc.cluster.local'
+      ]
+    }
+    keyUsage: [
+      'digitalSignature'
+      'keyEncipherment'
+    ]
+    validityInMonths: 1
+  }
+  lifetimeActions: []
+}
+
+// ingress-mtls: a placeholder until the identity issuer's first run issues it from the root key in this vault, then renews it.
+var ingressMtlsPolicy = {
+  issuerParameters: {
+    name: 'Self'
+  }
+  keyProperties: {
+    exportable: true
+    keyType: 'RSA'
+    keySize: 2048
+    reuseKey: false
+  }
+  secretProperties: {
+    contentType: 'application/x-pem-file'
+  }
+  x509CertificateProperties: {
+    subject: 'CN=ingress.secureflow.svc.cluster.local, O=SecureFlow'
+    subjectAlternativeNames: {
+      dnsNames: [
+        'ingress.secureflow.svc.cluster.local'
+      ]
+    }
+    keyUsage: [
+      'digitalSignature'
+      'keyEncipherment'
+    ]
+    validityInMonths: 1
+  }
+  lifetimeActions: []
+}
 
 // edge-tls: created and renewed by Key Vault (12 months, renewed 30 days before it expires); its key never leaves the vault except to the identities granted its secret.
 var edgeTlsPolicy = {
@@ -140,6 +233,9 @@ var ingressTlsPolicy = {
     }
   ]
 }
+
+// Built-in role 'Key Vault Crypto User'.
+var keyVaultCryptoUserRole = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '12338af0-0e69-4776-bea7-57ae8d297424')
 
 /*** EXISTING RESOURCES ***/
 
@@ -362,6 +458,18 @@ resource vaultProvisioning 'Microsoft.Resources/deploymentScripts@2023-08-01' = 
         value: vault.name
       }
       {
+        name: 'ORDERS_MTLS_POLICY'
+        value: string(ordersMtlsPolicy)
+      }
+      {
+        name: 'WORKLOAD_MTLS_POLICY'
+        value: string(workloadMtlsPolicy)
+      }
+      {
+        name: 'INGRESS_MTLS_POLICY'
+        value: string(ingressMtlsPolicy)
+      }
+      {
         name: 'EDGE_TLS_POLICY'
         value: string(edgeTlsPolicy)
       }
@@ -370,7 +478,7 @@ resource vaultProvisioning 'Microsoft.Resources/deploymentScripts@2023-08-01' = 
         value: string(ingressTlsPolicy)
       }
     ]
-    scriptContent: 'set -eu\nhas_certificate() { [ "$(az keyvault certificate list --vault-name "$VAULT_NAME" --include-pending true --query "[?name==\'$1\'] | length(@)" --output tsv)" != 0 ]; }\nhas_secret() { [ "$(az keyvault secret list --vault-name "$VAULT_NAME" --query "[?name==\'$1\'] | length(@)" --output tsv)" != 0 ]; }\nensure_certificate() {\n  if has_certificate "$1"; then echo "$1: in the vault, Key Vault renews it"; return; fi\n  az keyvault certificate create --vault-name "$VAULT_NAME" --name "$1" --policy "$2" --output none\n  tries=0\n  until has_secret "$1"; do\n    tries=$((tries + 1))\n    if [ "$tries" -gt 60 ]; then echo "$1: not issued within 5 minutes: az keyvault certificate pending show --vault-name $VAULT_NAME --name $1" >&2; exit 1; fi\n    sleep 5\n  done\n  echo "$1: created by Key Vault"\n}\nensure_secret() {\n  if has_secret "$1"; then echo "$1: in the vault"; return; fi\n  az keyvault secret set --vault-name "$VAULT_NAME" --name "$1" --content-type text/plain --output none --value "$(python3 -c \'import secrets; print(secrets.token_urlsafe(48))\')"\n  echo "$1: generated in the vault"\n}\nensure_certificate edge-tls "$EDGE_TLS_POLICY"\nensure_certificate ingress-tls "$INGRESS_TLS_POLICY"\nensure_secret workload-api-key\nidentity_current() {\n  expires="$(az keyvault secret list --vault-name "$VAULT_NAME" --query "[?name==\'$1\'].attributes.expires | [0]" --output tsv)"\n  [ -n "$expires" ] && python3 -c \'import datetime, sys; sys.exit(0 if datetime.datetime.fromisoformat(sys.argv[1]) > datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=30) else 1)\' "$expires"\n}\nensure_identities() {\n  current=yes\n  args="$*"\n  while [ "$#" -gt 0 ]; do identity_current "$1" || current=no; shift 3; done\n  if [ "$current" = yes ]; then echo "service identities: in the vault, valid for more than 30 days"; return; fi\n  work="$(mktemp -d)"\n  trap \'rm -rf "$work"\' EXIT\n  # shellcheck disable=SC2086\n  python3 - "$work" $args <<\'PY\'\nimport datetime, sys\nfrom cryptography import x509\nfrom cryptography.hazmat.primitives import hashes, serialization\nfrom cryptography.hazmat.primitives.asymmetric import rsa\nfrom cryptography.x509.oid import ExtendedKeyUsageOID, NameOID\n\nwork, specs = sys.argv[1], sys.argv[2:]\nnow = datetime.datetime.now(datetime.timezone.utc)\nuntil = now + datetime.timedelta(days=90)\npem = serialization.Encoding.PEM\nroot_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)\nroot_name = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "SecureFlow"), x509.NameAttribute(NameOID.COMMON_NAME, "SecureFlow mesh root")])\nroot = (x509.CertificateBuilder().subject_name(root_name).issuer_name(root_name).public_key(root_key.public_key())\n    .serial_number(x509.random_serial_number()).not_valid_before(now).not_valid_after(until)\n    .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)\n    .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)\n    .sign(root_key, hashes.SHA256()))\nfor name, spiffe, dns in zip(specs[0::3], specs[1::3], specs[2::3]):\n    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)\n    leaf = (x509.CertificateBuilder()\n        .subject_name(x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "SecureFlow"), x509.NameAttribute(NameOID.COMMON_NAME, dns)]))\n        .issuer_name(root_name).public_key(key.public_key()).serial_number(x509.random_serial_number())\n        .not_valid_before(now).not_valid_after(until)\n        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)\n        .add_extension(x509.KeyUsage(True, False, True, False, False, False, False, False, False), critical=True)\n        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)\n        .add_extension(x509.SubjectAlternativeName([x509.DNSName(dns), x509.UniformResourceIdentifier(spiffe)]), critical=False)\n        .sign(root_key, hashes.SHA256()))\n    with open(f"{work}/{name}.pem", "wb") as bundle:\n        bundle.write(key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))\n        bundle.write(leaf.public_bytes(pem) + root.public_bytes(pem))\nwith open(f"{work}/expires", "w") as expires:\n    expires.write(until.strftime("%Y-%m-%dT%H:%M:%SZ"))\nPY\n  set -- $args\n  while [ "$#" -gt 0 ]; do\n    az keyvault secret set --vault-name "$VAULT_NAME" --name "$1" --file "$work/$1.pem" --encoding utf-8 --content-type application/x-pem-file --expires "$(cat "$work/expires")" --output none\n    echo "$1: issued ($2) from a new internal root, which leaves with this container"\n    shift 3\n  done\n  rm -rf "$work"\n}\nensure_identities orders-mtls spiffe://secureflow.localhost/ns/secureflow/sa/orders orders.secureflow.svc.cluster.local workload-mtls spiffe://secureflow.localhost/ns/secureflow/sa/workload workload.secureflow.svc.cluster.local ingress-mtls spiffe://secureflow.localhost/ns/secureflow/sa/ingress ingress.secureflow.svc.cluster.local\n'
+    scriptContent: 'set -eu\nhas_certificate() { [ "$(az keyvault certificate list --vault-name "$VAULT_NAME" --include-pending true --query "[?name==\'$1\'] | length(@)" --output tsv)" != 0 ]; }\nhas_secret() { [ "$(az keyvault secret list --vault-name "$VAULT_NAME" --query "[?name==\'$1\'] | length(@)" --output tsv)" != 0 ]; }\nensure_certificate() {\n  if has_certificate "$1"; then echo "$1: in the vault, left as it is"; return; fi\n  az keyvault certificate create --vault-name "$VAULT_NAME" --name "$1" --policy "$2" --output none\n  tries=0\n  until has_secret "$1"; do\n    tries=$((tries + 1))\n    if [ "$tries" -gt 60 ]; then echo "$1: not issued within 5 minutes: az keyvault certificate pending show --vault-name $VAULT_NAME --name $1" >&2; exit 1; fi\n    sleep 5\n  done\n  echo "$1: created by Key Vault"\n}\nensure_secret() {\n  if has_secret "$1"; then echo "$1: in the vault"; return; fi\n  az keyvault secret set --vault-name "$VAULT_NAME" --name "$1" --content-type text/plain --output none --value "$(python3 -c \'import secrets; print(secrets.token_urlsafe(48))\')"\n  echo "$1: generated in the vault"\n}\nensure_certificate orders-mtls "$ORDERS_MTLS_POLICY"\nensure_certificate workload-mtls "$WORKLOAD_MTLS_POLICY"\nensure_certificate ingress-mtls "$INGRESS_MTLS_POLICY"\nensure_certificate edge-tls "$EDGE_TLS_POLICY"\nensure_certificate ingress-tls "$INGRESS_TLS_POLICY"\nensure_secret workload-api-key\n'
   }
   dependsOn: [
     vaultEndpointDns
@@ -471,6 +579,50 @@ resource edgeReadsIngressTlsRoot 'Microsoft.Authorization/roleAssignments@2022-0
   properties: {
     roleDefinitionId: keyVaultSecretsUserRole
     principalId: edgePrincipalId
+    principalType: 'ServicePrincipal'
+  }
+  dependsOn: [
+    vaultProvisioning
+  ]
+}
+
+// The root of the services' mutual TLS identities: Key Vault makes it and signs with it; its private key can never be exported, so no CA key exists outside the vault.
+resource meshRootKey 'Microsoft.KeyVault/vaults/keys@2024-11-01' = {
+  parent: vault
+  name: 'mesh-root'
+  properties: {
+    kty: 'RSA'
+    keySize: 3072
+    // Signing only: the key cannot encrypt, decrypt or wrap.
+    keyOps: [
+      'sign'
+      'verify'
+    ]
+    attributes: {
+      enabled: true
+      exportable: false
+    }
+  }
+}
+
+// identity-issuer signs with the root key and no other key; it can never read the key itself.
+resource identityIssuerSignsWithRoot 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(meshRootKey.id, identityIssuerPrincipalId, keyVaultCryptoUserRole)
+  scope: meshRootKey
+  properties: {
+    roleDefinitionId: keyVaultCryptoUserRole
+    principalId: identityIssuerPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// identity-issuer creates each identity's new version (Key Vault makes its key) and merges the certificate it signed; certificates only.
+resource identityIssuerIssuesCertificates 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, identityIssuerPrincipalId, keyVaultCertificatesOfficerRole)
+  scope: vault
+  properties: {
+    roleDefinitionId: keyVaultCertificatesOfficerRole
+    principalId: identityIssuerPrincipalId
     principalType: 'ServicePrincipal'
   }
   dependsOn: [

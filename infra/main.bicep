@@ -102,6 +102,7 @@ module keyVault 'keyvault.bicep' = {
     workloadPrincipalId: identities.outputs.workloadPrincipalId
     ingressPrincipalId: identities.outputs.ingressPrincipalId
     edgePrincipalId: identities.outputs.edgePrincipalId
+    identityIssuerPrincipalId: identities.outputs.identityIssuerPrincipalId
   }
   dependsOn: [
     firewall
@@ -142,6 +143,7 @@ module aks 'aks.bicep' = {
     ingressIdentityName: identities.outputs.ingressName
     workloadIdentityName: identities.outputs.workloadName
     ordersIdentityName: identities.outputs.ordersName
+    identityIssuerIdentityName: identities.outputs.identityIssuerName
   }
   dependsOn: [
     firewall
@@ -171,3 +173,5 @@ output AZURE_INGRESS_IDENTITY_CLIENT_ID string = identities.outputs.ingressClien
 output AZURE_WORKLOAD_IDENTITY_CLIENT_ID string = identities.outputs.workloadClientId
 
 output AZURE_ORDERS_IDENTITY_CLIENT_ID string = identities.outputs.ordersClientId
+
+output AZURE_IDENTITY_ISSUER_IDENTITY_CLIENT_ID string = identities.outputs.identityIssuerClientId

@@ -1,5 +1,6 @@
 using SecureFlow.Contracts.Egress;
 using SecureFlow.AppHost.Networking;
+using SecureFlow.AppHost.Publishing.IdentityIssuer;
 
 namespace SecureFlow.AppHost.Publishing;
 
@@ -18,6 +19,12 @@ internal sealed record PublishedApp(
 {
     /// <summary>The published Azure Firewall's tier (<c>AddAzdPublishing</c>).</summary>
     public AzureFirewallTier FirewallTier { get; init; } = AzureFirewallTier.Premium;
+
+    /// <summary>The issuer of the services' mutual TLS identities (a Job and a CronJob), when the model has any.</summary>
+    public PublishedIdentityIssuer? Issuer { get; init; }
+
+    /// <summary>Every workload identity of the cluster, by service account name: the pods, then the identity issuer.</summary>
+    public IReadOnlyList<string> WorkloadIdentities => [.. Pods.Select(pod => pod.Name), .. Issuer is { } issuer ? [issuer.Name] : Array.Empty<string>()];
 
     /// <summary>The Kubernetes namespace every pod of the app runs in.</summary>
     public const string Namespace = "secureflow";
@@ -79,6 +86,9 @@ internal sealed record PublishedApp(
             ?? throw new InvalidOperationException("Publishing needs the gateways' certificates in one Key Vault (AddKeyVault, vault.AddCertificate).");
         var secrets = KeyVaultAccess.Secrets(gateways, vault);
         HashSet<string> identities = [edge.Name, ingress.Name, .. services.Select(service => service.Name)];
-        return new PublishedApp(edge, ingress, services, secrets, KeyVaultAccess.RoleAssignments(vault, secrets, identities), WafSettings.From(edge));
+        return new PublishedApp(edge, ingress, services, secrets, KeyVaultAccess.RoleAssignments(vault, secrets, identities), WafSettings.From(edge))
+        {
+            Issuer = PublishedIdentityIssuer.From(vault),
+        };
     }
 }

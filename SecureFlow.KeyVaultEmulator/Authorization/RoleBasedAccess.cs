@@ -12,8 +12,11 @@ public sealed class RoleBasedAccess(IReadOnlyList<KeyVaultRoleAssignmentOptions>
     {
         [KeyVaultRole.SecretsUser] = [VaultAction.GetSecret, VaultAction.ReadSecretMetadata],
         [KeyVaultRole.CertificateUser] = [VaultAction.ReadCertificate, VaultAction.GetSecret, VaultAction.ReadSecretMetadata],
-        [KeyVaultRole.Reader] = [VaultAction.ReadCertificate, VaultAction.ReadSecretMetadata],
+        [KeyVaultRole.Reader] = [VaultAction.ReadCertificate, VaultAction.ReadSecretMetadata, VaultAction.ReadKey],
         [KeyVaultRole.Administrator] = Enum.GetValues<VaultAction>(),
+        [KeyVaultRole.CryptoUser] = [VaultAction.ReadKey, VaultAction.SignWithKey],
+        [KeyVaultRole.CryptoOfficer] = [VaultAction.ReadKey, VaultAction.SignWithKey, VaultAction.CreateKey],
+        [KeyVaultRole.CertificatesOfficer] = [VaultAction.ReadCertificate, VaultAction.WriteCertificate],
     };
 
     /// <summary>Whether <paramref name="identity"/> may do <paramref name="action"/> on <paramref name="objectName"/> (null: the vault itself).</summary>
@@ -32,6 +35,9 @@ public sealed class RoleBasedAccess(IReadOnlyList<KeyVaultRoleAssignmentOptions>
         VaultAction.WriteSecret => "Microsoft.KeyVault/vaults/secrets/setSecret/action",
         VaultAction.ReadCertificate => "Microsoft.KeyVault/vaults/certificates/read",
         VaultAction.WriteCertificate => "Microsoft.KeyVault/vaults/certificates/import/action",
+        VaultAction.ReadKey => "Microsoft.KeyVault/vaults/keys/read",
+        VaultAction.CreateKey => "Microsoft.KeyVault/vaults/keys/create/action",
+        VaultAction.SignWithKey => "Microsoft.KeyVault/vaults/keys/sign/action",
         _ => throw new ArgumentOutOfRangeException(nameof(action)),
     };
 }

@@ -17,4 +17,13 @@ public enum VaultAction
 
     /// <summary><c>Microsoft.KeyVault/vaults/certificates/import/action</c> and create: add certificate versions.</summary>
     WriteCertificate,
+
+    /// <summary><c>Microsoft.KeyVault/vaults/keys/read</c>: read a key's public part and attributes.</summary>
+    ReadKey,
+
+    /// <summary><c>Microsoft.KeyVault/vaults/keys/create/action</c>: create a key (or a new version of one).</summary>
+    CreateKey,
+
+    /// <summary><c>Microsoft.KeyVault/vaults/keys/sign/action</c>: sign a digest with a key inside the vault.</summary>
+    SignWithKey,
 }

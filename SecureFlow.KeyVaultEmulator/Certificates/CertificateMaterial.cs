@@ -14,9 +14,16 @@ public sealed class CertificateMaterial : IDisposable
     public const string Pkcs12ContentType = "application/x-pkcs12";
     public const string PemContentType = "application/x-pem-file";
 
-    private CertificateMaterial(X509Certificate2 certificate) => Certificate = certificate;
+    private CertificateMaterial(X509Certificate2 certificate, X509Certificate2[]? chain = null)
+    {
+        Certificate = certificate;
+        Chain = chain ?? [];
+    }
 
     public X509Certificate2 Certificate { get; }
+
+    /// <summary>The issuers a merge sent after the certificate (x5c), kept in the backing secret as Key Vault does.</summary>
+    public IReadOnlyList<X509Certificate2> Chain { get; }
 
     /// <summary>
     /// What an import sends: PEM text (certificate and private key), or base64 PKCS#12 with an optional password.
@@ -76,27 +83,87 @@ public sealed class CertificateMaterial : IDisposable
 
         using var key = RSA.Create(keySize);
         var request = new CertificateRequest(name, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var dnsNames = DnsNames(x509);
-        if (dnsNames.Count > 0)
-        {
-            var san = new SubjectAlternativeNameBuilder();
-            try
-            {
-                dnsNames.ForEach(san.AddDnsName);
-            }
-            catch (ArgumentException)
-            {
-                throw new BadInputException("sans.dns_names holds a name that is not a DNS name.");
-            }
-
-            request.CertificateExtensions.Add(san.Build());
-        }
+        AddDnsNames(request, x509);
 
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, critical: true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], critical: false));
         var notBefore = DateTimeOffset.UtcNow.AddMinutes(-5);
         using var created = request.CreateSelfSigned(notBefore, notBefore.AddMonths(months));
         return new CertificateMaterial(X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pkcs12), password: null, X509KeyStorageFlags.Exportable));
+    }
+
+    /// <summary>
+    /// A merge: the certificate an outside issuer signed (<paramref name="x5c"/>, leaf first, then its issuers), joined
+    /// with the pending key. A leaf whose public key is not the pending key's is refused, as Key Vault refuses it.
+    /// </summary>
+    public static CertificateMaterial Merge(IReadOnlyList<string> x5c, AsymmetricAlgorithm pendingKey)
+    {
+        ArgumentNullException.ThrowIfNull(x5c);
+        ArgumentNullException.ThrowIfNull(pendingKey);
+        if (x5c.Count == 0)
+        {
+            throw new BadInputException("'x5c' must hold the signed certificate (base64 DER), then its issuers.");
+        }
+
+        X509Certificate2[] certificates;
+        try
+        {
+            certificates = [.. x5c.Select(value => X509CertificateLoader.LoadCertificate(Convert.FromBase64String(value)))];
+        }
+        catch (Exception exception) when (exception is CryptographicException or FormatException)
+        {
+            throw new BadInputException("'x5c' holds a value that is not a base64 DER certificate.");
+        }
+
+        using var leaf = certificates[0];
+        if (!leaf.PublicKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(pendingKey.ExportSubjectPublicKeyInfo()))
+        {
+            foreach (var certificate in certificates)
+            {
+                certificate.Dispose();
+            }
+
+            throw new MergeMismatchException();
+        }
+
+        using var withKey = pendingKey switch
+        {
+            RSA rsa => leaf.CopyWithPrivateKey(rsa),
+            ECDsa ec => leaf.CopyWithPrivateKey(ec),
+            _ => throw new BadInputException("Only RSA and EC keys are supported."),
+        };
+        var exportable = X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), password: null, X509KeyStorageFlags.Exportable);
+        return new CertificateMaterial(exportable, certificates[1..]);
+    }
+
+    /// <summary>
+    /// The signing request of a pending certificate (issuer <c>Unknown</c>): the policy's subject and DNS names over the
+    /// pending key, base64 DER, which the outside issuer turns into the certificate it signs.
+    /// </summary>
+    public static string PendingSigningRequest(JsonObject policy, AsymmetricAlgorithm key)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        var x509 = JsonBody.OptionalObject(policy, "x509_props") ?? throw new BadInputException("The policy needs x509_props with a subject.");
+        var subject = JsonBody.Optional<string>(x509, "subject") ?? throw new BadInputException("The policy needs x509_props.subject.");
+        X500DistinguishedName name;
+        try
+        {
+            name = new X500DistinguishedName(subject);
+        }
+        catch (CryptographicException)
+        {
+            throw new BadInputException($"'{subject}' is not a valid subject.");
+        }
+
+        var request = key switch
+        {
+            RSA rsa => new CertificateRequest(name, rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1),
+            ECDsa ec => new CertificateRequest(name, ec, HashAlgorithmName.SHA256),
+            _ => throw new BadInputException("Only RSA and EC keys are supported."),
+        };
+        AddDnsNames(request, x509);
+
+        return Convert.ToBase64String(request.CreateSigningRequest());
     }
 
     /// <summary>x5t: the SHA-1 thumbprint, base64url, as Key Vault reports it.</summary>
@@ -115,8 +182,8 @@ public sealed class CertificateMaterial : IDisposable
     /// <summary>The backing secret's value in <paramref name="contentType"/>.</summary>
     public string SecretValue(string contentType) => contentType switch
     {
-        PemContentType => PrivateKeyPem() + Certificate.ExportCertificatePem() + "\n",
-        _ => Convert.ToBase64String(Certificate.Export(X509ContentType.Pkcs12)),
+        PemContentType => PrivateKeyPem() + string.Concat(new[] { Certificate }.Concat(Chain).Select(certificate => certificate.ExportCertificatePem() + "\n")),
+        _ => Convert.ToBase64String(new X509Certificate2Collection((X509Certificate2[])[Certificate, .. Chain]).Export(X509ContentType.Pkcs12)!),
     };
 
     /// <summary>
@@ -162,13 +229,42 @@ public sealed class CertificateMaterial : IDisposable
         };
     }
 
-    public void Dispose() => Certificate.Dispose();
+    public void Dispose()
+    {
+        Certificate.Dispose();
+        foreach (var issuer in Chain)
+        {
+            issuer.Dispose();
+        }
+    }
 
     private string PrivateKeyPem()
     {
         using AsymmetricAlgorithm key = (AsymmetricAlgorithm?)Certificate.GetRSAPrivateKey() ?? Certificate.GetECDsaPrivateKey()
             ?? throw new BadInputException("Only RSA and EC keys are supported.");
         return key.ExportPkcs8PrivateKeyPem() + "\n";
+    }
+
+    /// <summary>The policy's <c>sans.dns_names</c> as the request's Subject Alternative Name, if it has any.</summary>
+    private static void AddDnsNames(CertificateRequest request, JsonObject x509)
+    {
+        var dnsNames = DnsNames(x509);
+        if (dnsNames.Count == 0)
+        {
+            return;
+        }
+
+        var san = new SubjectAlternativeNameBuilder();
+        try
+        {
+            dnsNames.ForEach(san.AddDnsName);
+        }
+        catch (ArgumentException)
+        {
+            throw new BadInputException("sans.dns_names holds a name that is not a DNS name.");
+        }
+
+        request.CertificateExtensions.Add(san.Build());
     }
 
     private static List<string> DnsNames(JsonObject x509)

@@ -63,6 +63,7 @@ public static partial class KeyVaultEmulatorExtensions
         app.UseMiddleware<ChallengeAuthenticationMiddleware>();
         app.MapSecretsApi();
         app.MapCertificatesApi();
+        app.MapKeysApi();
         return app;
     }
 

@@ -70,6 +70,8 @@ public sealed class VaultStore
     {
         Secrets = new(contents.Secrets.Select(entry => KeyValuePair.Create(entry.Key, entry.Value.ToList())), StringComparer.OrdinalIgnoreCase),
         Certificates = new(contents.Certificates.Select(entry => KeyValuePair.Create(entry.Key, entry.Value with { Versions = [.. entry.Value.Versions] })), StringComparer.OrdinalIgnoreCase),
+        Keys = new(contents.Keys.Select(entry => KeyValuePair.Create(entry.Key, entry.Value.ToList())), StringComparer.OrdinalIgnoreCase),
+        PendingCertificates = new(contents.PendingCertificates, StringComparer.OrdinalIgnoreCase),
     };
 
     private static VaultContents Load(string path)
@@ -82,6 +84,8 @@ public sealed class VaultStore
             {
                 Secrets = new(loaded.Secrets, StringComparer.OrdinalIgnoreCase),
                 Certificates = new(loaded.Certificates, StringComparer.OrdinalIgnoreCase),
+                Keys = new(loaded.Keys ?? [], StringComparer.OrdinalIgnoreCase),
+                PendingCertificates = new(loaded.PendingCertificates ?? [], StringComparer.OrdinalIgnoreCase),
             };
         }
         catch (JsonException exception)

@@ -20,6 +20,14 @@ public sealed class KeyVaultClientFactory(Uri vaultUri, TokenCredential credenti
 
     public CertificateClient CreateCertificateClient() => new(VaultUri, credential, Configure(new CertificateClientOptions()));
 
+    /// <summary>
+    /// An Azure.Core pipeline to the vault with the same credential, transport and retries as the SDK clients, for the
+    /// Key Vault REST operations no client on this project's package feed covers (keys: Azure.Security.KeyVault.Keys is
+    /// not on it). The token is for Key Vault's audience only.
+    /// </summary>
+    public HttpPipeline CreatePipeline() =>
+        HttpPipelineBuilder.Build(Configure(new VaultPipelineOptions()), new BearerTokenAuthenticationPolicy(credential, "https://vault.azure.net/.default"));
+
     /// <summary>Loads the root named by <see cref="KeyVaultConnectionOptions.TrustedRootPath"/>, if any.</summary>
     public static KeyVaultClientFactory FromOptions(KeyVaultConnectionOptions options, TokenCredential credential)
     {
@@ -70,6 +78,8 @@ public sealed class KeyVaultClientFactory(Uri vaultUri, TokenCredential credenti
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         };
     }
+
+    private sealed class VaultPipelineOptions : ClientOptions;
 
     private static bool IsLoopback(Uri uri) =>
         uri.IsLoopback || (IPAddress.TryParse(uri.Host, out var address) && IPAddress.IsLoopback(address));

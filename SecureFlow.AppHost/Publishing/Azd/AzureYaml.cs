@@ -21,6 +21,18 @@ internal static class AzureYaml
         text.Append("  # Refuses what would deploy a weaker control before anything is provisioned (POSIX sh); Key Vault creates the certificates.\n");
         text.Append("  preprovision:\n    shell: ").Append(ProvisioningHook.Shell).Append("\n    run: ").Append(ProvisioningHook.Path).Append("\n    continueOnError: false\n    interactive: false\n");
         text.Append("services:\n");
+        if (app.Issuer is { } issuer)
+        {
+            // First: azd deploys services in name order, and the services' pods mount what the issuer's Job issues.
+            text.Append("  ").Append(issuer.Name).Append(":\n");
+            text.Append("    project: ./").Append(System.IO.Path.GetFileNameWithoutExtension(issuer.ProjectPath)).Append('\n');
+            text.Append("    language: dotnet\n    host: aks\n");
+            text.Append("    k8s:\n");
+            text.Append("      deploymentPath: ../").Append(Kubernetes.KubernetesManifests.Folder(issuer.Name)).Append('\n');
+            text.Append("      namespace: ").Append(PublishedApp.Namespace).Append('\n');
+            text.Append("      # A Job at each deploy and a daily CronJob, no Deployment: azd applies them and waits for none.\n");
+        }
+
         foreach (var pod in app.Pods)
         {
             var project = ProjectFolder(pod);

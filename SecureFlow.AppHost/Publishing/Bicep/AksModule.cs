@@ -17,9 +17,9 @@ internal static class AksModule
         file.Parameter("nodesSubnetId", "string", "The subnet of the cluster's nodes.");
         file.Parameter("vnetName", "string", "The spoke VNet, where the control plane manages the internal load balancer.");
         file.Parameter("controlPlaneIdentityName", "string", "The user-assigned identity of the AKS control plane.");
-        foreach (var pod in app.Pods)
+        foreach (var workload in app.WorkloadIdentities)
         {
-            file.Parameter(IdentityParameter(pod.Name), "string", $"The user-assigned identity {pod.Name}'s pods act as (workload identity).");
+            file.Parameter(IdentityParameter(workload), "string", $"The user-assigned identity {workload}'s pods act as (workload identity).");
         }
 
         file.Parameter("privateApiServer", "bool", "Whether the API server has a private address only (deploy from inside the VNet then).", defaultValue: false);
@@ -34,10 +34,10 @@ internal static class AksModule
         var vnet = file.Existing("vnet", "Microsoft.Network/virtualNetworks@2024-05-01", new BicepObject { { "name", Expr("vnetName") } });
         var controlPlane = file.Existing("controlPlaneIdentity", "Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31",
             new BicepObject { { "name", Expr("controlPlaneIdentityName") } });
-        foreach (var pod in app.Pods)
+        foreach (var workload in app.WorkloadIdentities)
         {
-            file.Existing(IdentitySymbol(pod.Name), "Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31",
-                new BicepObject { { "name", Expr(IdentityParameter(pod.Name)) } });
+            file.Existing(IdentitySymbol(workload), "Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31",
+                new BicepObject { { "name", Expr(IdentityParameter(workload)) } });
         }
 
         var networkRole = file.Resource("controlPlaneNetworkRole", RoleAssignmentType,
@@ -185,17 +185,17 @@ internal static class AksModule
         file.Resource("kubeletAcrPull", RoleAssignmentType, "The kubelet pulls images and can do nothing else with the registry.",
             RoleAssignment(registry, acrPull, Expr($"{cluster}.properties.identityProfile.kubeletidentity.objectId"), Expr($"{cluster}.id")));
 
-        foreach (var pod in app.Pods)
+        foreach (var workload in app.WorkloadIdentities)
         {
-            file.Resource(BicepSymbol.From(pod.Name + "-federation"), "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials@2023-01-31",
-                $"Only the service account {PublishedApp.Namespace}/{pod.Name} of this cluster can act as {pod.Name}'s identity.", new BicepObject
+            file.Resource(BicepSymbol.From(workload + "-federation"), "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials@2023-01-31",
+                $"Only the service account {PublishedApp.Namespace}/{workload} of this cluster can act as {workload}'s identity.", new BicepObject
                 {
-                    { "parent", new BicepExpression(IdentitySymbol(pod.Name)) },
+                    { "parent", new BicepExpression(IdentitySymbol(workload)) },
                     { "name", "aks" },
                     { "properties", new BicepObject
                         {
                             { "issuer", Expr($"{cluster}.properties.oidcIssuerProfile.issuerURL") },
-                            { "subject", $"system:serviceaccount:{PublishedApp.Namespace}:{pod.Name}" },
+                            { "subject", $"system:serviceaccount:{PublishedApp.Namespace}:{workload}" },
                             { "audiences", new[] { "api://AzureADTokenExchange" } },
                         }
                     },

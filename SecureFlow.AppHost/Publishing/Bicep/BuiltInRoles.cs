@@ -18,6 +18,9 @@ internal static class BuiltInRoles
     /// <summary>Key Vault Secrets Officer: create and manage secrets (the provisioning script only).</summary>
     public const string KeyVaultSecretsOfficer = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7";
 
+    /// <summary>Key Vault Crypto User: sign (and verify) with a key inside the vault, never read its private part.</summary>
+    public const string KeyVaultCryptoUser = "12338af0-0e69-4776-bea7-57ae8d297424";
+
     /// <summary>Storage File Data Privileged Contributor: the deployment script's container mounts its file share.</summary>
     public const string StorageFileDataPrivilegedContributor = "69566ab7-960f-475b-8e7c-b3118f30c6bd";
 

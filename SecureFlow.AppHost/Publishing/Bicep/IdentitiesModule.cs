@@ -34,6 +34,6 @@ internal static class IdentitiesModule
         return file;
     }
 
-    /// <summary>The identities, in model order: the edge, the pods, then the control plane.</summary>
-    public static IEnumerable<string> Names(PublishedApp app) => [app.Edge.Name, .. app.Pods.Select(pod => pod.Name), ControlPlane];
+    /// <summary>The identities, in model order: the edge, the pods (and the identity issuer), then the control plane.</summary>
+    public static IEnumerable<string> Names(PublishedApp app) => [app.Edge.Name, .. app.WorkloadIdentities, ControlPlane];
 }

@@ -1,3 +1,4 @@
+using SecureFlow.AppHost.Publishing.IdentityIssuer;
 using static SecureFlow.AppHost.Publishing.Bicep.BicepSyntax;
 
 namespace SecureFlow.AppHost.Publishing.Bicep;
@@ -82,6 +83,11 @@ internal static class KeyVaultModule
                 grant);
         }
 
+        if (app.Issuer is { } issuer)
+        {
+            IdentityIssuerGrants.Declare(file, issuer, vault, provisioning, Expr(PrincipalParameter(issuer.Name)));
+        }
+
         file.Output("vaultName", "string", Expr($"{vault}.name"));
         file.Output("vaultUri", "string", Expr($"{vault}.properties.vaultUri"));
         file.Output("vaultId", "string", Expr($"{vault}.id"));
@@ -94,8 +100,9 @@ internal static class KeyVaultModule
         return file;
     }
 
-    /// <summary>The services that receive a role assignment on the vault.</summary>
-    public static IEnumerable<string> Principals(PublishedApp app) => app.RoleAssignments.Select(assignment => assignment.Principal).Distinct();
+    /// <summary>The services that receive a role assignment on the vault (the identity issuer among them).</summary>
+    public static IEnumerable<string> Principals(PublishedApp app) =>
+        app.RoleAssignments.Select(assignment => assignment.Principal).Concat(app.Issuer is { } issuer ? [issuer.Name] : []).Distinct();
 
     public static string PrincipalParameter(string principal) => BicepSymbol.From(principal + "-principal-id");
 

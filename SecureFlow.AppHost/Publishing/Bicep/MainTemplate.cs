@@ -98,9 +98,9 @@ internal static class MainTemplate
             { "registryZoneId", Expr($"{network}.outputs.registryZoneId") },
             { "availabilityZones", zones },
         };
-        foreach (var pod in app.Pods)
+        foreach (var workload in app.WorkloadIdentities)
         {
-            aksParameters.Add(AksModule.IdentityParameter(pod.Name), Expr($"{identities}.outputs.{BicepSymbol.From(pod.Name + "-name")}"));
+            aksParameters.Add(AksModule.IdentityParameter(workload), Expr($"{identities}.outputs.{BicepSymbol.From(workload + "-name")}"));
         }
 
         // Nodes reach their bootstrap endpoints only through the firewall: it comes first.

@@ -26,11 +26,18 @@ internal static class VaultProvisioning
         var fileContributor = BuiltInRoles.Declare(file, "storageFilePrivilegedContributorRole", BuiltInRoles.StorageFileDataPrivilegedContributor, "Storage File Data Privileged Contributor");
 
         // Key Vault's own issuers cannot write a URI SAN: the services' mutual TLS identities (SPIFFE ids) are issued by the
-        // script instead, from a root that exists only while it runs.
-        var certificates = app.Secrets.Where(secret => secret.Format is SecretFormat.Pkcs12 or SecretFormat.Pem && secret.Certificate?.SpiffeId is null).ToList();
-        var identities = app.Secrets.Where(secret => secret.Certificate?.SpiffeId is not null).ToList();
+        // identity issuer in the cluster. The script only makes a placeholder of each, so that the services' grants have
+        // their secret to be scoped to; the issuer's first run replaces it (it is from no root the services trust).
+        var certificates = app.Secrets.Where(secret => secret.Format is SecretFormat.Pkcs12 or SecretFormat.Pem).ToList();
         foreach (var certificate in certificates)
         {
+            if (certificate.Certificate?.SpiffeId is not null)
+            {
+                file.Variable(PolicyVariable(certificate), PlaceholderPolicy(certificate),
+                    $"{certificate.Name}: a placeholder until the identity issuer's first run issues it from the root key in this vault, then renews it.");
+                continue;
+            }
+
             file.Variable(PolicyVariable(certificate), Policy(certificate, trustedByTheEdge: certificate.Certificate == app.Backend.DestinationCertificate),
                 $"{certificate.Name}: created and renewed by Key Vault ({ValidityInMonths} months, renewed {RenewDaysBeforeExpiry} days before it expires); its key never leaves the vault except to the identities granted its secret.");
         }
@@ -106,7 +113,7 @@ internal static class VaultProvisioning
                         { "containerSettings", new BicepObject { { "subnetIds", new[] { new BicepObject { { "id", Expr("deploymentScriptsSubnetId") } } } } },
                             "Runs inside the VNet: the vault is reached through its private endpoint, never a public one." },
                         { "environmentVariables", environment },
-                        { "scriptContent", Script(app, certificates, identities) },
+                        { "scriptContent", Script(app, certificates) },
                     }
                 },
                 { "dependsOn", (BicepExpression[])[vaultDns, .. grants] },
@@ -150,18 +157,42 @@ internal static class VaultProvisioning
     }
 
     /// <summary>
+    /// A service identity's first version: self-signed, one month, PEM, no renewal of its own (the identity issuer
+    /// replaces it with one chained to the root and then renews it), named as the issuer will name it.
+    /// </summary>
+    private static BicepObject PlaceholderPolicy(VaultSecret identity)
+    {
+        var dns = $"{identity.Certificate!.SpiffeId!.Segments[^1]}.{PublishedApp.Namespace}.svc.cluster.local";
+        return new BicepObject
+        {
+            { "issuerParameters", new BicepObject { { "name", SelfIssuer } } },
+            { "keyProperties", new BicepObject { { "exportable", true }, { "keyType", "RSA" }, { "keySize", 2048 }, { "reuseKey", false } } },
+            { "secretProperties", new BicepObject { { "contentType", "application/x-pem-file" } } },
+            { "x509CertificateProperties", new BicepObject
+                {
+                    { "subject", $"CN={dns}, O=SecureFlow" },
+                    { "subjectAlternativeNames", new BicepObject { { "dnsNames", new[] { dns } } } },
+                    { "keyUsage", new[] { "digitalSignature", "keyEncipherment" } },
+                    { "validityInMonths", 1 },
+                }
+            },
+            { "lifetimeActions", Array.Empty<BicepObject>() },
+        };
+    }
+
+    /// <summary>
     /// The script: for each certificate, create it with its policy unless the vault lists it (a certificate you imported
     /// is never replaced); for each secret of the model, generate it unless present. A listing that fails stops the
     /// script, so a vault it cannot read is never taken for an empty one.
     /// </summary>
-    private static string Script(PublishedApp app, IEnumerable<VaultSecret> certificates, List<VaultSecret> identities)
+    private static string Script(PublishedApp app, IEnumerable<VaultSecret> certificates)
     {
         var script = new System.Text.StringBuilder("""
             set -eu
             has_certificate() { [ "$(az keyvault certificate list --vault-name "$VAULT_NAME" --include-pending true --query "[?name=='$1'] | length(@)" --output tsv)" != 0 ]; }
             has_secret() { [ "$(az keyvault secret list --vault-name "$VAULT_NAME" --query "[?name=='$1'] | length(@)" --output tsv)" != 0 ]; }
             ensure_certificate() {
-              if has_certificate "$1"; then echo "$1: in the vault, Key Vault renews it"; return; fi
+              if has_certificate "$1"; then echo "$1: in the vault, left as it is"; return; fi
               az keyvault certificate create --vault-name "$VAULT_NAME" --name "$1" --policy "$2" --output none
               tries=0
               until has_secret "$1"; do
@@ -188,91 +219,8 @@ internal static class VaultProvisioning
             script.Append("ensure_secret ").Append(secret.Name).Append('\n');
         }
 
-        if (identities.Count > 0)
-        {
-            script.Append(MeshIdentities.Replace("\r\n", "\n", StringComparison.Ordinal));
-            script.Append("ensure_identities");
-            foreach (var identity in identities)
-            {
-                var service = identity.Certificate!.SpiffeId!.Segments[^1];
-                script.Append(' ').Append(identity.Name).Append(' ').Append(identity.Certificate.SpiffeId)
-                    .Append(' ').Append(service).Append('.').Append(PublishedApp.Namespace).Append(".svc.cluster.local");
-            }
-
-            script.Append('\n');
-        }
-
         return script.ToString();
     }
-
-    /// <summary>Days a service identity is valid; the script issues all of them again when one has fewer than 30 left.</summary>
-    public const int IdentityValidityInDays = 90;
-
-    /// <summary>
-    /// The services' mutual TLS identities: while every one is in the vault with more than 30 days to live, nothing
-    /// changes; otherwise the script makes a new internal root in its container's temporary folder, issues every identity
-    /// from it (key, certificate and root in one PEM secret, what the CSI driver mounts), and deletes the root's key with
-    /// the folder. All at once: an identity from an earlier root would not be trusted by the others. Python's
-    /// <c>cryptography</c> package ships with the Azure CLI the script runs in.
-    /// </summary>
-    private static readonly string MeshIdentities = $$"""
-        identity_current() {
-          expires="$(az keyvault secret list --vault-name "$VAULT_NAME" --query "[?name=='$1'].attributes.expires | [0]" --output tsv)"
-          [ -n "$expires" ] && python3 -c 'import datetime, sys; sys.exit(0 if datetime.datetime.fromisoformat(sys.argv[1]) > datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=30) else 1)' "$expires"
-        }
-        ensure_identities() {
-          current=yes
-          args="$*"
-          while [ "$#" -gt 0 ]; do identity_current "$1" || current=no; shift 3; done
-          if [ "$current" = yes ]; then echo "service identities: in the vault, valid for more than 30 days"; return; fi
-          work="$(mktemp -d)"
-          trap 'rm -rf "$work"' EXIT
-          # shellcheck disable=SC2086
-          python3 - "$work" $args <<'PY'
-        import datetime, sys
-        from cryptography import x509
-        from cryptography.hazmat.primitives import hashes, serialization
-        from cryptography.hazmat.primitives.asymmetric import rsa
-        from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-
-        work, specs = sys.argv[1], sys.argv[2:]
-        now = datetime.datetime.now(datetime.timezone.utc)
-        until = now + datetime.timedelta(days={{IdentityValidityInDays}})
-        pem = serialization.Encoding.PEM
-        root_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        root_name = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "SecureFlow"), x509.NameAttribute(NameOID.COMMON_NAME, "SecureFlow mesh root")])
-        root = (x509.CertificateBuilder().subject_name(root_name).issuer_name(root_name).public_key(root_key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now).not_valid_after(until)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-            .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
-            .sign(root_key, hashes.SHA256()))
-        for name, spiffe, dns in zip(specs[0::3], specs[1::3], specs[2::3]):
-            key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-            leaf = (x509.CertificateBuilder()
-                .subject_name(x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "SecureFlow"), x509.NameAttribute(NameOID.COMMON_NAME, dns)]))
-                .issuer_name(root_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
-                .not_valid_before(now).not_valid_after(until)
-                .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-                .add_extension(x509.KeyUsage(True, False, True, False, False, False, False, False, False), critical=True)
-                .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
-                .add_extension(x509.SubjectAlternativeName([x509.DNSName(dns), x509.UniformResourceIdentifier(spiffe)]), critical=False)
-                .sign(root_key, hashes.SHA256()))
-            with open(f"{work}/{name}.pem", "wb") as bundle:
-                bundle.write(key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
-                bundle.write(leaf.public_bytes(pem) + root.public_bytes(pem))
-        with open(f"{work}/expires", "w") as expires:
-            expires.write(until.strftime("%Y-%m-%dT%H:%M:%SZ"))
-        PY
-          set -- $args
-          while [ "$#" -gt 0 ]; do
-            az keyvault secret set --vault-name "$VAULT_NAME" --name "$1" --file "$work/$1.pem" --encoding utf-8 --content-type application/x-pem-file --expires "$(cat "$work/expires")" --output none
-            echo "$1: issued ($2) from a new internal root, which leaves with this container"
-            shift 3
-          done
-          rm -rf "$work"
-        }
-
-        """;
 
     private static string PolicyVariable(VaultSecret certificate) => certificate.Symbol + "Policy";
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using SecureFlow.AppHost.Networking;
+using SecureFlow.AppHost.Publishing.IdentityIssuer;
 using SecureFlow.Contracts.Gateways;
 
 namespace SecureFlow.AppHost.Publishing.Controls;
@@ -172,6 +173,19 @@ internal static class ControlsCatalog
                 "MutualTlsTests.ACallerWithTheRightIdentityFromAnotherCaIsRefused", "MutualTlsTests.ACallerWithoutACertificateIsRefusedAndTheNextAllowedCallSucceeds",
                 "SslScanTests.MutualTlsPortOffersExactlyThePolicy", "RotationTests.RotatedCertificatesOfEveryHopReachNewHandshakesWhileAStreamOfRequestsSeesNoFailure"],
             ["ManifestTests.EveryInClusterHopIsMutualTlsWithEachPodsOwnIdentityMountedFromKeyVault", "NetworkPolicyEvaluationTests.ThePublishedPoliciesAllowExactlyTheConnectionsOfTheModel"])));
+        if (app.Issuer is { } issuer)
+        {
+            controls.Add(new(
+                $"Service identities ({string.Join(", ", issuer.Identities.Select(identity => $"`{identity.Name}`"))}) from a root whose key never leaves Key Vault, each renewed with a new key when fewer than 30 days are left",
+                $"`WithMutualTls(vault)` and `vault.PublishWithIdentityIssuer<Projects.SecureFlow_IdentityIssuer>()`",
+                $"{NotEnforcedPrefix} locally the development CA (its key in the user's profile, trusted once) issues each identity at every start (valid 7 days) and imports it into the local vault. The issuer itself is tested against the local vault: Key Vault makes each key, the vault's root key signs",
+                $"`deploy/{issuer.Name}/`: a Job at each deploy and a daily CronJob (`{PublishedIdentityIssuer.Schedule}`) with its own workload identity; `infra/keyvault.bicep`: key `{PublishedIdentityIssuer.RootKeyName}` (RSA, non-exportable, sign and verify only), Crypto User on that key, Certificates Officer on the vault",
+                ["ServiceIdentityIssuerTests.IssuesEveryIdentityChainedToTheVaultRootWithItsSpiffeId", "ServiceIdentityIssuerTests.IdentityNearExpiryIsRenewedWithANewKeyAndTheOthersAreUntouched",
+                    "ServiceIdentityIssuerTests.IssuerWithoutTheSignGrantFailsNamingTheGrantAndWritesNothing", "ServiceIdentityIssuerTests.NoVaultAnswerEverCarriedTheRootsPrivateKey"],
+                ["ArmTemplateTests.TheIdentityIssuerSignsWithTheNonExportableRootKeyAloneAndManagesCertificatesOnly", "ManifestTests.TheIdentityIssuerRunsAtDeployAndDailyAsItselfHardenedAsThePods",
+                    "VaultProvisioningScriptTests.EachServiceIdentityIsAPlaceholderKeyVaultMakesAndTheScriptMakesNoKey", "NetworkPolicyEvaluationTests.ThePublishedPoliciesAllowExactlyTheConnectionsOfTheModel"]));
+        }
+
         controls.AddRange(app.RoleAssignments.Select(assignment => new Control(
             $"`{assignment.Principal}` may read `{assignment.Secret.Name}` ({assignment.Role}), nothing else in the vault",
             $"{assignment.Reason}",

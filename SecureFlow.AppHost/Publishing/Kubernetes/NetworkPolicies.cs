@@ -73,36 +73,48 @@ internal static class NetworkPolicies
         if (app.ReadsVault(pod))
         {
             // The vault's private endpoint, for a pod that reads it with its own identity (not only through the CSI mount).
-            yield return Policy($"{pod.Name}-to-vault", selector, ["Egress"], ingress: null, egress:
-            [
-                new V1NetworkPolicyEgressRule
-                {
-                    To = [new V1NetworkPolicyPeer { IpBlock = new V1IPBlock { Cidr = NetworkLayout.PrivateEndpointsSubnet } }],
-                    Ports = [new V1NetworkPolicyPort { Protocol = "TCP", Port = 443 }],
-                },
-            ]);
+            yield return ToVault(pod.Name);
         }
 
         if (PublishedApp.EgressOf(pod).Count > 0 || app.ReadsVault(pod))
         {
-            // Host names cannot be expressed here: HTTPS leaves the cluster only towards the firewall's allow-list (the
-            // model's egress hosts, and Entra ID's token endpoint for a pod's workload identity).
-            yield return Policy($"{pod.Name}-egress", selector, ["Egress"], ingress: null, egress:
-            [
-                new V1NetworkPolicyEgressRule
-                {
-                    To =
-                    [
-                        new V1NetworkPolicyPeer
-                        {
-                            IpBlock = new V1IPBlock { Cidr = "0.0.0.0/0", Except = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] },
-                        },
-                    ],
-                    Ports = [new V1NetworkPolicyPort { Protocol = "TCP", Port = 443 }],
-                },
-            ]);
+            yield return ThroughTheFirewall(pod.Name);
         }
     }
+
+    /// <summary>
+    /// The identity issuer (a Job and a CronJob): nothing reaches it; it reaches the vault's private endpoint and, for
+    /// its workload identity's token, Entra ID through the firewall; DNS is the namespace's.
+    /// </summary>
+    public static IEnumerable<V1NetworkPolicy> ForIdentityIssuer(string issuer) => [ToVault(issuer), ThroughTheFirewall(issuer)];
+
+    private static V1NetworkPolicy ToVault(string name) => Policy($"{name}-to-vault", KubernetesManifests.Selector(name), ["Egress"], ingress: null, egress:
+    [
+        new V1NetworkPolicyEgressRule
+        {
+            To = [new V1NetworkPolicyPeer { IpBlock = new V1IPBlock { Cidr = NetworkLayout.PrivateEndpointsSubnet } }],
+            Ports = [new V1NetworkPolicyPort { Protocol = "TCP", Port = 443 }],
+        },
+    ]);
+
+    /// <summary>
+    /// Host names cannot be expressed here: HTTPS leaves the cluster only towards the firewall's allow-list (the model's
+    /// egress hosts, and Entra ID's token endpoint for a pod's workload identity).
+    /// </summary>
+    private static V1NetworkPolicy ThroughTheFirewall(string name) => Policy($"{name}-egress", KubernetesManifests.Selector(name), ["Egress"], ingress: null, egress:
+    [
+        new V1NetworkPolicyEgressRule
+        {
+            To =
+            [
+                new V1NetworkPolicyPeer
+                {
+                    IpBlock = new V1IPBlock { Cidr = "0.0.0.0/0", Except = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] },
+                },
+            ],
+            Ports = [new V1NetworkPolicyPort { Protocol = "TCP", Port = 443 }],
+        },
+    ]);
 
     private static V1NetworkPolicy Policy(
         string name, Dictionary<string, string> podSelector, List<string> types, List<V1NetworkPolicyIngressRule>? ingress, List<V1NetworkPolicyEgressRule>? egress) => NetworkPolicyConstructs.Require(new()

@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SecureFlow.AppHost.Certificates;
+using SecureFlow.KeyVaultEmulator.Storage;
 using SecureFlow.ServiceDefaults.Identity;
 using SecureFlow.ServiceDefaults.KeyVault;
 using SecureFlow.ServiceDefaults.Tls;
@@ -33,6 +34,17 @@ public sealed class InProcessVault : IAsyncDisposable
         ("ingress", KeyVaultRole.CertificateUser, "ingress-tls"),
         ("workload", KeyVaultRole.SecretsUser, "workload-secret"),
         ("auditor", KeyVaultRole.Reader, null),
+        ("signer", KeyVaultRole.CryptoUser, "signing-key"),
+        ("keymaker", KeyVaultRole.CryptoOfficer, null),
+        ("certificates-officer", KeyVaultRole.CertificatesOfficer, null),
+
+        // The service identity issuer: the root key and the mutual TLS certificates, nothing else; and one without sign.
+        ("issuer", KeyVaultRole.CryptoOfficer, "mesh-root"),
+        ("issuer", KeyVaultRole.CertificatesOfficer, null),
+        ("issuer-without-sign", KeyVaultRole.Reader, null),
+        ("issuer-without-sign", KeyVaultRole.CertificatesOfficer, null),
+        ("orders", KeyVaultRole.CertificateUser, "orders-mtls"),
+        ("workload", KeyVaultRole.CertificateUser, "workload-mtls"),
     ];
 
     private readonly DirectoryInfo _directory;
@@ -60,6 +72,13 @@ public sealed class InProcessVault : IAsyncDisposable
 
     /// <summary>Everything the vault logged, to check that no secret or key ever reaches a log.</summary>
     public CapturedLogs Logs { get; } = new();
+
+    /// <summary>Every response body the vault sent, to check that no API ever returned what it must keep.</summary>
+    public RecordedResponses Responses { get; } = new();
+
+    /// <summary>What the vault holds, as the vault itself reads it (the keys no API returns).</summary>
+    public T Read<T>(Func<VaultContents, T> read) =>
+        (_app ?? throw new InvalidOperationException("The vault has not started.")).Services.GetRequiredService<VaultStore>().Read(read);
 
     public static async Task<InProcessVault> StartAsync()
     {
@@ -156,6 +175,7 @@ public sealed class InProcessVault : IAsyncDisposable
         builder.AddKeyVaultEmulator();
         _app = builder.Build();
         _app.MapDefaultEndpoints();
+        _app.Use(Responses.RecordAsync);
         _app.MapKeyVaultEmulator();
         await _app.StartAsync().WaitAsync(Timeout);
     }

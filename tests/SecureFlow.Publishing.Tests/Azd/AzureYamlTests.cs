@@ -46,7 +46,7 @@ public sealed class AzureYamlTests
         var project = YamlToJson.Convert(File.ReadAllText(Path.Combine(published, "azure.yaml")))!;
 
         var services = project["services"]!.AsObject();
-        Assert.Equal(["ingress", "workload", "orders"], services.Select(service => service.Key));
+        Assert.Equal(["identity-issuer", "ingress", "workload", "orders"], services.Select(service => service.Key));
         Assert.All(services, service =>
         {
             Assert.Equal("aks", (string?)service.Value!["host"]);

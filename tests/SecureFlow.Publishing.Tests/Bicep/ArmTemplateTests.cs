@@ -120,6 +120,7 @@ public sealed class ArmTemplateTests
 
         var grants = Resources(template, "Microsoft.Authorization/roleAssignments")
             .Where(assignment => !((string?)assignment["properties"]!["principalId"])!.Contains("id-vault-provisioner-", StringComparison.Ordinal))
+            .Where(assignment => (string?)assignment["properties"]!["principalId"] != "[parameters('identityIssuerPrincipalId')]")
             .Select(assignment => $"{assignment["properties"]!["principalId"]} -> {SecretOf(assignment)} as {assignment["properties"]!["roleDefinitionId"]}")
             .Order(StringComparer.Ordinal);
 
@@ -135,6 +136,29 @@ public sealed class ArmTemplateTests
         ], grants);
         Assert.Equal("[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4633458b-17de-408a-b874-0445c86b69e6')]", Variable(template, "keyVaultSecretsUserRole"));
         Assert.Equal("[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'db79e9a7-68ee-4b58-9aeb-b90e7c24fcba')]", Variable(template, "keyVaultCertificateUserRole"));
+    }
+
+    [Fact]
+    public async Task TheIdentityIssuerSignsWithTheNonExportableRootKeyAloneAndManagesCertificatesOnly()
+    {
+        var template = await TemplateAsync("infra/keyvault.bicep");
+
+        var key = Resource(template, "Microsoft.KeyVault/vaults/keys");
+        var grants = Resources(template, "Microsoft.Authorization/roleAssignments")
+            .Where(assignment => (string?)assignment["properties"]!["principalId"] == "[parameters('identityIssuerPrincipalId')]")
+            .Select(assignment => $"{assignment["scope"]} as {assignment["properties"]!["roleDefinitionId"]}")
+            .Order(StringComparer.Ordinal);
+
+        Assert.False((bool)key["properties"]!["attributes"]!["exportable"]!);
+        Assert.Equal(["sign", "verify"], Strings(key["properties"]!["keyOps"]));
+        Assert.Equal("RSA", (string?)key["properties"]!["kty"]);
+        Assert.Contains("'mesh-root'", (string?)key["name"], StringComparison.Ordinal);
+        Assert.Equal(
+        [
+            "[resourceId('Microsoft.KeyVault/vaults', format('kv-{0}', uniqueString(resourceGroup().id)))] as [variables('keyVaultCertificatesOfficerRole')]",
+            "[resourceId('Microsoft.KeyVault/vaults/keys', format('kv-{0}', uniqueString(resourceGroup().id)), 'mesh-root')] as [variables('keyVaultCryptoUserRole')]",
+        ], grants);
+        Assert.Equal("[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '12338af0-0e69-4776-bea7-57ae8d297424')]", Variable(template, "keyVaultCryptoUserRole"));
     }
 
     [Fact]
@@ -168,7 +192,7 @@ public sealed class ArmTemplateTests
 
         var subjects = Resources(template, "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials")
             .Select(credential => (string?)credential["properties"]!["subject"]);
-        Assert.Equal(["system:serviceaccount:secureflow:ingress", "system:serviceaccount:secureflow:workload", "system:serviceaccount:secureflow:orders"], subjects);
+        Assert.Equal(["system:serviceaccount:secureflow:ingress", "system:serviceaccount:secureflow:workload", "system:serviceaccount:secureflow:orders", "system:serviceaccount:secureflow:identity-issuer"], subjects);
         var acrPull = Assert.Single(Resources(template, "Microsoft.Authorization/roleAssignments"), assignment => ((string?)assignment["properties"]!["roleDefinitionId"])!.Contains("acrPull", StringComparison.Ordinal));
         Assert.Contains("kubeletidentity.objectId", (string?)acrPull["properties"]!["principalId"], StringComparison.Ordinal);
         Assert.Equal("[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '7f951dda-4ed3-4680-a7ca-43fe172d538d')]", Variable(template, "acrPullRole"));

@@ -22,11 +22,13 @@ internal static partial class AzdTemplate
         ["AZURE_API_IDENTITY_CLIENT_ID"] = "00000000-0000-0000-0000-000000000004",
         ["AZURE_ORDERS_IDENTITY_CLIENT_ID"] = "00000000-0000-0000-0000-000000000005",
         ["AZURE_STOCK_IDENTITY_CLIENT_ID"] = "00000000-0000-0000-0000-000000000006",
+        ["AZURE_IDENTITY_ISSUER_IDENTITY_CLIENT_ID"] = "00000000-0000-0000-0000-000000000007",
         ["SERVICE_INGRESS_IMAGE_NAME"] = "crabc.azurecr.io/secureflow/ingress-dev:azd-deploy-1",
         ["SERVICE_WORKLOAD_IMAGE_NAME"] = "crabc.azurecr.io/secureflow/workload-dev:azd-deploy-1",
         ["SERVICE_API_IMAGE_NAME"] = "crabc.azurecr.io/secureflow/api-dev:azd-deploy-1",
         ["SERVICE_ORDERS_IMAGE_NAME"] = "crabc.azurecr.io/secureflow/orders-dev:azd-deploy-1",
         ["SERVICE_STOCK_IMAGE_NAME"] = "crabc.azurecr.io/secureflow/stock-dev:azd-deploy-1",
+        ["SERVICE_IDENTITY_ISSUER_IMAGE_NAME"] = "crabc.azurecr.io/secureflow/identity-issuer-dev:azd-deploy-1",
     };
 
     [GeneratedRegex(@"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")]

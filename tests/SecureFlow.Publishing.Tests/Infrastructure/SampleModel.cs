@@ -14,6 +14,7 @@ internal static class SampleModel
         var vault = builder.AddKeyVault("vault");
         var edgeCert = vault.AddCertificate("edge-tls", "delta.secureflow.localhost");
         var ingressCert = vault.AddCertificate("ingress-tls", "*.aks-ingress.secureflow.localhost");
+        vault.PublishWithIdentityIssuer<Projects.SecureFlow_IdentityIssuer>();
         var orders = builder.AddProject<Projects.SecureFlow_Orders>("orders").WithMutualTls(vault);
         var apiKey = vault.AddSecret("workload-api-key", builder.AddParameter("workload-api-key-value", "value", secret: true));
         var workload = builder.AddProject<Projects.SecureFlow_Workload>("workload")

@@ -14,6 +14,8 @@ internal static class StrictManifests
         ["v1/Service"] = typeof(k8s.Models.V1Service),
         ["apps/v1/Deployment"] = typeof(k8s.Models.V1Deployment),
         ["networking.k8s.io/v1/NetworkPolicy"] = typeof(k8s.Models.V1NetworkPolicy),
+        ["batch/v1/Job"] = typeof(k8s.Models.V1Job),
+        ["batch/v1/CronJob"] = typeof(k8s.Models.V1CronJob),
         [$"{SecretProviderClass.KubeGroup}/{SecretProviderClass.KubeApiVersion}/{SecretProviderClass.KubeKind}"] = typeof(SecretProviderClass),
     };
 

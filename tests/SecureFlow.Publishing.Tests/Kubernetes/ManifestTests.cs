@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using k8s.Models;
 using SecureFlow.AppHost.Publishing.Kubernetes;
 using SecureFlow.Publishing.Tests.Infrastructure;
@@ -15,7 +16,7 @@ public sealed class ManifestTests
 
         Assert.All(manifests, file => Assert.EndsWith(".tmpl.yaml", file, StringComparison.Ordinal));
         var kinds = manifests.SelectMany(file => StrictManifests.Load(File.ReadAllText(Path.Combine(published, file)))).Select(item => item.GetType().Name).Distinct();
-        Assert.Equal(["SecretProviderClass", "V1Deployment", "V1Namespace", "V1NetworkPolicy", "V1Service", "V1ServiceAccount"], kinds.Order(StringComparer.Ordinal));
+        Assert.Equal(["SecretProviderClass", "V1CronJob", "V1Deployment", "V1Job", "V1Namespace", "V1NetworkPolicy", "V1Service", "V1ServiceAccount"], kinds.Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -50,6 +51,44 @@ public sealed class ManifestTests
             Assert.NotNull(container.Resources.Limits["memory"]);
             Assert.NotNull(container.Resources.Requests["cpu"]);
         });
+    }
+
+    [Fact]
+    public async Task TheIdentityIssuerRunsAtDeployAndDailyAsItselfHardenedAsThePods()
+    {
+        var job = Assert.Single(await LoadAsync<V1Job>());
+        var cronJob = Assert.Single(await LoadAsync<V1CronJob>());
+        var account = (await LoadAsync<V1ServiceAccount>()).Single(candidate => candidate.Metadata.Name == "identity-issuer");
+
+        Assert.Equal("17 3 * * *", cronJob.Spec.Schedule);
+        Assert.Equal("Forbid", cronJob.Spec.ConcurrencyPolicy);
+        Assert.Equal("00000000-0000-0000-0000-000000000007", account.Metadata.Annotations["azure.workload.identity/client-id"]);
+        Assert.False(account.AutomountServiceAccountToken);
+        foreach (var (spec, labels) in new[] { (job.Spec, job.Spec.Template.Metadata.Labels), (cronJob.Spec.JobTemplate.Spec, cronJob.Spec.JobTemplate.Spec.Template.Metadata.Labels) })
+        {
+            var pod = spec.Template.Spec;
+            var container = Assert.Single(pod.Containers);
+            Assert.Equal("identity-issuer", pod.ServiceAccountName);
+            Assert.Equal("true", labels["azure.workload.identity/use"]);
+            Assert.False(pod.AutomountServiceAccountToken);
+            Assert.True(pod.SecurityContext.RunAsNonRoot);
+            Assert.True(container.SecurityContext.ReadOnlyRootFilesystem);
+            Assert.False(container.SecurityContext.AllowPrivilegeEscalation);
+            Assert.Equal(["ALL"], container.SecurityContext.Capabilities.Drop);
+            Assert.Null(container.Ports);
+            Assert.Equal("crabc.azurecr.io/secureflow/identity-issuer-dev:azd-deploy-1", container.Image);
+
+            // What the issuer binds from its manifest passes its own validator and names every identity of the model.
+            var configuration = new ConfigurationBuilder()
+                .AddInMemoryCollection(container.Env.Select(variable => KeyValuePair.Create(variable.Name.Replace("__", ":", StringComparison.Ordinal), (string?)variable.Value)))
+                .Build();
+            var options = new SecureFlow.Contracts.IdentityIssuer.IdentityIssuerOptions();
+            ConfigurationBinder.Bind(configuration.GetSection("IdentityIssuer"), options);
+            Assert.True(SecureFlow.Contracts.IdentityIssuer.IdentityIssuerOptionsValidator.Instance.Validate(null, options).Succeeded);
+            Assert.Equal(["orders-mtls", "workload-mtls", "ingress-mtls"], options.Identities.Select(identity => identity.CertificateName));
+            Assert.Equal("spiffe://secureflow.localhost/ns/secureflow/sa/orders", options.Identities[0].SpiffeId);
+            Assert.Equal("https://kv-abcdefghijklm.vault.azure.net/", configuration["KeyVault:Uri"]);
+        }
     }
 
     [Fact]
@@ -146,7 +185,7 @@ public sealed class ManifestTests
         var accounts = await LoadAsync<V1ServiceAccount>();
 
         Assert.Equal(
-            ["ingress=00000000-0000-0000-0000-000000000002", "orders=00000000-0000-0000-0000-000000000005", "workload=00000000-0000-0000-0000-000000000003"],
+            ["identity-issuer=00000000-0000-0000-0000-000000000007", "ingress=00000000-0000-0000-0000-000000000002", "orders=00000000-0000-0000-0000-000000000005", "workload=00000000-0000-0000-0000-000000000003"],
             accounts.Select(account => $"{account.Metadata.Name}={account.Metadata.Annotations["azure.workload.identity/client-id"]}"));
     }
 

@@ -82,8 +82,8 @@ public sealed class NetworkPolicyEvaluationTests
 
     private static void AssertExactlyTheModel(PublishedApp app, IReadOnlyList<V1NetworkPolicy> policies)
     {
-        var pods = app.Pods.Select((pod, index) => (Resource: pod, Endpoint: Endpoint.Pod(pod.Name, $"192.168.1.{index + 10}", PublishedApp.Namespace, KubernetesManifests.Selector(pod.Name))))
-            .ToDictionary(pod => pod.Resource.Name, pod => pod.Endpoint);
+        var pods = app.WorkloadIdentities.Select((pod, index) => (Name: pod, Endpoint: Endpoint.Pod(pod, $"192.168.1.{index + 10}", PublishedApp.Namespace, KubernetesManifests.Selector(pod))))
+            .ToDictionary(pod => pod.Name, pod => pod.Endpoint);
         List<Endpoint> sources = [.. pods.Values, ApplicationGateway, Stranger];
         List<(Endpoint Endpoint, string Protocol, int Port)> destinations =
         [
@@ -117,6 +117,14 @@ public sealed class NetworkPolicyEvaluationTests
             }
         }
 
+        // The identity issuer (a Job and a CronJob): the vault's private endpoint, Entra ID through the firewall, DNS; nothing reaches it.
+        if (app.Issuer is { } issuer)
+        {
+            expected.UnionWith([
+                Describe(pods[issuer.Name], Dns, "UDP", 53), Describe(pods[issuer.Name], Dns, "TCP", 53),
+                Describe(pods[issuer.Name], VaultPrivateEndpoint, "TCP", 443), Describe(pods[issuer.Name], FirewallPath, "TCP", 443)]);
+        }
+
         var evaluator = new NetworkPolicyEvaluator(policies);
         var allowed = sources.SelectMany(source => destinations.Where(destination => destination.Endpoint != source)
                 .Where(destination => source.Namespace == PublishedApp.Namespace || destination.Endpoint.Namespace == PublishedApp.Namespace)
@@ -129,6 +137,7 @@ public sealed class NetworkPolicyEvaluationTests
             .Order(StringComparer.Ordinal).ToList();
         Assert.True(wrong.Count == 0, string.Join("\n", wrong));
         Assert.Contains(expected, connection => connection.StartsWith("workload -> orders", StringComparison.Ordinal));
+        Assert.Contains(expected, connection => connection.StartsWith("identity-issuer -> vault private endpoint", StringComparison.Ordinal));
     }
 
     private static string Describe(Endpoint source, Endpoint destination, string protocol, int port) => $"{source.Name} -> {destination.Name} {protocol}/{port}";

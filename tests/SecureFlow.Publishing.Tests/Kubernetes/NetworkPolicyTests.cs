@@ -17,6 +17,8 @@ public sealed class NetworkPolicyTests
         [
             "allow-dns: all pods -> Egress",
             "default-deny: all pods -> Ingress,Egress",
+            "identity-issuer-egress: identity-issuer -> Egress to 0.0.0.0/0:443",
+            "identity-issuer-to-vault: identity-issuer -> Egress to 10.240.4.32/28:443",
             "ingress-from-edge: ingress -> Ingress from 10.240.5.0/24:8443",
             "ingress-to-workload: ingress -> Egress to workload:8443",
             "orders-from-workload: orders -> Ingress from workload:8443",
