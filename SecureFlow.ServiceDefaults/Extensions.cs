@@ -10,6 +10,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using SecureFlow.Contracts;
 using SecureFlow.Contracts.Management;
+using SecureFlow.ServiceDefaults.Telemetry;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -23,6 +24,12 @@ public static class Extensions
 
     /// <summary>The meters of SecureFlow's own components, exported with the platform's.</summary>
     public const string SecureFlowMeterPrefix = "SecureFlow.";
+
+    /// <summary>
+    /// How many new traces a second each service starts at most (<see cref="RateLimitingSampler"/>): more than a developer
+    /// makes by hand, far fewer than a load test. <c>OTEL_TRACES_SAMPLER</c> (for example <c>always_on</c>) replaces it.
+    /// </summary>
+    public const int NewTracesPerSecond = 20;
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -58,13 +65,22 @@ public static class Extensions
                 .AddRuntimeInstrumentation()
                 .AddMeter("Microsoft.AspNetCore.Server.Kestrel")
                 .AddMeter(SecureFlowMeterPrefix + "*"))
-            .WithTracing(tracing => tracing
-                .AddSource(builder.Environment.ApplicationName)
-                .AddAspNetCoreInstrumentation(options =>
-                    options.Filter = context =>
-                        !context.Request.Path.StartsWithSegments(HealthEndpointPath)
-                        && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
-                .AddHttpClientInstrumentation());
+            .WithTracing(tracing =>
+            {
+                tracing
+                    .AddSource(builder.Environment.ApplicationName)
+                    .AddAspNetCoreInstrumentation(options =>
+                        options.Filter = context =>
+                            !context.Request.Path.StartsWithSegments(HealthEndpointPath)
+                            && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
+                    .AddHttpClientInstrumentation();
+
+                // A trace is kept or dropped whole: each hop follows its caller; the hop that starts a trace rate-limits.
+                if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_TRACES_SAMPLER"]))
+                {
+                    tracing.SetSampler(new ParentBasedSampler(new RateLimitingSampler(NewTracesPerSecond)));
+                }
+            });
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
