@@ -10,7 +10,7 @@
 # published deploy/ingress manifest), with its certificate from files. Targets: the edge serves at least as many requests per
 # CPU-second as nginx, WAF on and WAF off.
 #   env: DURATION (10s), CONNECTIONS (16), THREADS (2), BENCH_PATH (/api/flow?q=...), SHARED (../shared),
-#        NGINX_WORKERS (nproc)
+#        NGINX_WORKERS (nproc), WARMUP (10s)
 set -euo pipefail
 shopt -s inherit_errexit
 cd "$(dirname "$0")/.."
@@ -22,6 +22,7 @@ threads=${THREADS:-2}
 path=${BENCH_PATH:-/api/flow?q=secure+network+flow&page=2}
 nginx_workers=${NGINX_WORKERS:-$(nproc)}
 clock_ticks=$(getconf CLK_TCK)
+warmup=${WARMUP:-10s}
 
 [[ -x $shared/tools/waf-reference/start.sh || -f $shared/tools/waf-reference/start.sh ]] \
   || { echo "The reference WAF is not at $shared/tools/waf-reference (set SHARED)." >&2; exit 1; }
@@ -65,7 +66,7 @@ measure() { # port pid... -> "requests/s CPU-ms-per-request"
   local port=$1; shift
   local url="https://localhost:$port$path"
   wait_ready "$url"
-  wrk -t"$threads" -c"$connections" -d3s "$url" >/dev/null          # warm-up (JIT, connection pools)
+  wrk -t"$threads" -c"$connections" -d"$warmup" "$url" >/dev/null  # warm-up: the JIT tiers the hot path up (nginx has none), pools fill
   local before after out
   before=$(cpu_ticks "$@")
   out=$(wrk -t"$threads" -c"$connections" -d"$duration" "$url")
@@ -144,7 +145,7 @@ reference() { # on|off -> "requests/s CPU-ms-per-request"
   bash "$shared/tools/waf-reference/stop.sh" "$dir" >/dev/null
 }
 
-echo "wrk -t$threads -c$connections -d$duration https://localhost:PORT$path (after a 3 s warm-up each)"
+echo "wrk -t$threads -c$connections -d$duration https://localhost:PORT$path (after a $warmup warm-up each)"
 edge_on=$(edge Prevention)
 edge_off=$(edge Off)
 nginx_on=$(reference on)

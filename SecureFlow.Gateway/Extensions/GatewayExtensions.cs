@@ -75,7 +75,7 @@ public static partial class GatewayExtensions
 
             // Validated options: a listener without a port or certificate stops the gateway at start, with the reason.
             var gateway = kestrel.ApplicationServices.GetRequiredService<IOptions<GatewayOptions>>().Value;
-            Listen(kestrel, gateway.Https.Address, gateway.Https.Port, listen => UseStrictTls(listen, gateway.Https));
+            Listen(kestrel, gateway.Https.Address, gateway.Https.Port, listen => UseStrictTls(listen, gateway));
 
             // Health probes (Aspire's, Kubernetes') use a plain listener that serves nothing but health endpoints.
             if (kestrel.ApplicationServices.GetRequiredService<IOptions<ManagementOptions>>().Value.Port is { } managementPort)
@@ -128,9 +128,11 @@ public static partial class GatewayExtensions
         }
     }
 
-    private static void UseStrictTls(ListenOptions listen, GatewayListenerOptions listener)
+    private static void UseStrictTls(ListenOptions listen, GatewayOptions gateway)
     {
+        var listener = gateway.Https;
         var services = listen.ApplicationServices;
+        var versions = services.GetRequiredService<CertificateVersions>();
         var policy = services.GetRequiredService<ListenerHandshake>();
         var metrics = services.GetRequiredService<GatewayMetrics>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger<TlsHandshakeGuard>();
@@ -146,6 +148,7 @@ public static partial class GatewayExtensions
             HandshakeTimeout = handshakeTimeout,
         });
         listen.Use(next => connection => TlsHandshakeGuard.OnHandshakeCompletedAsync(connection, next, metrics));
+        listen.Use(next => connection => ConnectionHopRecord.OnHandshakeCompletedAsync(connection, next, gateway.Name, versions));
     }
 
     [LoggerMessage(Level = LogLevel.Information,

@@ -1,8 +1,5 @@
-using Microsoft.AspNetCore.Connections.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Extensions.Options;
 using SecureFlow.Gateway.Configuration;
-using SecureFlow.Gateway.Tls;
 using SecureFlow.ServiceDefaults.Hops;
 using Yarp.ReverseProxy.Transforms;
 using Yarp.ReverseProxy.Transforms.Builder;
@@ -16,9 +13,10 @@ namespace SecureFlow.Gateway.Transforms;
 /// <see cref="GatewayOptions.TrustedUpstreamHeaders"/> that hop sets itself. So neither the path a request took nor
 /// the client's address can be forged: not by a client of the edge, and not by anyone who reaches the ingress around it.
 /// The record names the certificate this hop presented (with its vault version) and, where a WAF inspected the request,
-/// its decision (<see cref="WafVerdict"/>, set by the inspector before the request is forwarded).
+/// its decision (<see cref="WafVerdict"/>, set by the inspector before the request is forwarded). What the record says of
+/// the connection is formatted once, after its handshake (<see cref="ConnectionHopRecord"/>).
 /// </summary>
-internal sealed class HopRecordTransformProvider(IOptions<GatewayOptions> options, CertificateVersions versions) : ITransformProvider
+internal sealed class HopRecordTransformProvider(IOptions<GatewayOptions> options) : ITransformProvider
 {
     public void ValidateRoute(TransformRouteValidationContext context)
     {
@@ -51,14 +49,10 @@ internal sealed class HopRecordTransformProvider(IOptions<GatewayOptions> option
         context.AddXForwarded(ForwardedTransformActions.Append);
         context.AddRequestTransform(transform =>
         {
-            if (transform.HttpContext.Features.Get<ITlsHandshakeFeature>() is { } tls)
+            var features = transform.HttpContext.Features;
+            if (features.Get<ConnectionHopRecord>() is { } connection)
             {
-                var features = transform.HttpContext.Features;
-                var record = new HopRecord(
-                    gateway.Name, TlsNames.Protocol(tls.Protocol), tls.NegotiatedCipherSuite?.ToString() ?? "", tls.HostName,
-                    Certificate: PresentedCertificate.Of(features.Get<ISslStreamFeature>()?.SslStream.LocalCertificate, versions),
-                    Waf: features.Get<WafVerdict>());
-                transform.ProxyRequest.Headers.TryAddWithoutValidation(HopRecord.HeaderName, record.ToString());
+                transform.ProxyRequest.Headers.TryAddWithoutValidation(HopRecord.HeaderName, HopRecord.WithWaf(connection.Value, features.Get<WafVerdict>()));
             }
 
             return ValueTask.CompletedTask;

@@ -37,13 +37,35 @@ public sealed record HopRecord(
             Append(text, "certVersion", certificate.VaultVersion);
         }
 
-        if (Waf is { } waf)
+        AppendWaf(text, Waf);
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// <paramref name="recordWithoutWaf"/> (a record formatted without its <see cref="Waf"/>) with <paramref name="waf"/>
+    /// added, as <see cref="ToString"/> formats it: a hop formats what it knows of a connection once, and adds each
+    /// request's WAF decision.
+    /// </summary>
+    public static string WithWaf(string recordWithoutWaf, WafVerdict? waf)
+    {
+        ArgumentNullException.ThrowIfNull(recordWithoutWaf);
+        if (waf is null)
+        {
+            return recordWithoutWaf;
+        }
+
+        var text = new StringBuilder(recordWithoutWaf, recordWithoutWaf.Length + 32);
+        AppendWaf(text, waf);
+        return text.ToString();
+    }
+
+    private static void AppendWaf(StringBuilder text, WafVerdict? waf)
+    {
+        if (waf is not null)
         {
             Append(text, "waf", waf.Decision);
             Append(text, "wafScore", waf.AnomalyScore.ToString(CultureInfo.InvariantCulture));
         }
-
-        return text.ToString();
     }
 
     /// <summary>Parses one header value; returns null for a value that is not a well-formed record.</summary>
