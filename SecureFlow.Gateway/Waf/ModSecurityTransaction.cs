@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -14,6 +15,9 @@ internal sealed unsafe class ModSecurityTransaction : IDisposable
     private readonly List<string> _messages = [];
     private GCHandle _collector;
     private nint _transaction;
+
+    /// <summary>Where strings are encoded for the engine, which copies what it is given: one buffer for the whole transaction.</summary>
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(1024);
 
     public ModSecurityTransaction(ModSecurityLibrary library, nint modSecurity, nint rules)
     {
@@ -32,32 +36,35 @@ internal sealed unsafe class ModSecurityTransaction : IDisposable
 
     public void ProcessConnection(IPAddress? client, int clientPort, IPAddress? server, int serverPort)
     {
-        fixed (byte* clientText = Text(client?.ToString() ?? "0.0.0.0"))
-        fixed (byte* serverText = Text(server?.ToString() ?? "0.0.0.0"))
+        var clientLength = NullTerminated(client?.ToString() ?? "0.0.0.0", 0);
+        var serverOffset = clientLength;
+        NullTerminated(server?.ToString() ?? "0.0.0.0", serverOffset);
+        fixed (byte* text = _buffer)
         {
-            _library.ProcessConnection(_transaction, clientText, clientPort, serverText, serverPort);
+            _library.ProcessConnection(_transaction, text, clientPort, text + serverOffset, serverPort);
         }
     }
 
     public void ProcessUri(string uri, string method, string httpVersion)
     {
-        fixed (byte* uriText = Text(uri))
-        fixed (byte* methodText = Text(method))
-        fixed (byte* versionText = Text(httpVersion))
+        var methodOffset = NullTerminated(uri, 0);
+        var versionOffset = methodOffset + NullTerminated(method, methodOffset);
+        NullTerminated(httpVersion, versionOffset);
+        fixed (byte* text = _buffer)
         {
-            _library.ProcessUri(_transaction, uriText, methodText, versionText);
+            _library.ProcessUri(_transaction, text, text + methodOffset, text + versionOffset);
         }
     }
 
     /// <summary>Header bytes as they arrived: Kestrel decodes them as Latin-1, which maps back byte for byte.</summary>
     public void AddRequestHeader(string name, string value)
     {
-        var nameBytes = Encoding.Latin1.GetBytes(name);
-        var valueBytes = Encoding.Latin1.GetBytes(value);
-        fixed (byte* key = nameBytes)
-        fixed (byte* data = valueBytes)
+        Reserve(name.Length + value.Length);
+        var nameLength = Encoding.Latin1.GetBytes(name, _buffer);
+        var valueLength = Encoding.Latin1.GetBytes(value, _buffer.AsSpan(nameLength));
+        fixed (byte* text = _buffer)
         {
-            _library.AddRequestHeader(_transaction, key, (nuint)nameBytes.Length, data, (nuint)valueBytes.Length);
+            _library.AddRequestHeader(_transaction, text, (nuint)nameLength, text + nameLength, (nuint)valueLength);
         }
     }
 
@@ -107,7 +114,30 @@ internal sealed unsafe class ModSecurityTransaction : IDisposable
         _library.CleanupTransaction(_transaction);
         _transaction = 0;
         _collector.Free();
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = [];
     }
 
-    private static byte[] Text(string value) => Encoding.UTF8.GetBytes(value + "\0");
+    /// <summary>Writes <paramref name="value"/> as UTF-8 and a NUL at <paramref name="offset"/> of the buffer; returns the bytes written.</summary>
+    private int NullTerminated(string value, int offset)
+    {
+        Reserve(offset + Encoding.UTF8.GetMaxByteCount(value.Length) + 1);
+        var length = Encoding.UTF8.GetBytes(value, _buffer.AsSpan(offset));
+        _buffer[offset + length] = 0;
+        return length + 1;
+    }
+
+    /// <summary>Makes the buffer hold at least <paramref name="length"/> bytes, keeping what it holds.</summary>
+    private void Reserve(int length)
+    {
+        if (_buffer.Length >= length)
+        {
+            return;
+        }
+
+        var larger = ArrayPool<byte>.Shared.Rent(length);
+        _buffer.CopyTo(larger, 0);
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = larger;
+    }
 }
