@@ -7,7 +7,7 @@
 #               mutual TLS with an ingress identity the workload accepts (issued below by the same development CA).
 # For each: WAF on and off, HTTP/1.1 (wrk) and HTTP/2 (h2load); per run req/s, p50/p99, errors, CPU ms per request and
 # RSS of every process of the chain; then the ratios SecureFlow/nginx.
-#   usage: bash bench/chain.sh            (needs the edge's port 8443 free: no other AppHost running)
+#   usage: bash bench/chain.sh     (one AppHost at a time: the model fixes the edge's port 8443, the launch profiles others)
 #   env:   DURATION (10s)  CONNECTIONS (16)  THREADS (2)  STREAMS (10, h2load's streams per connection)
 #          WARMUP (3s, before each run)  BENCH_PATH (/api/flow?q=...)  SHARED (../shared)
 #          NGINX_WORKERS (the number of cores)
@@ -22,6 +22,9 @@ threads=${THREADS:-2}
 streams=${STREAMS:-10}
 path=${BENCH_PATH:-/api/flow?q=secure+network+flow&page=2}
 workers=${NGINX_WORKERS:-$(nproc)}
+# Idle upstream connections each nginx worker keeps: at least the most requests in flight (h2load's connections x
+# streams), so that nginx never closes and re-opens (a new TLS handshake) a connection to its next hop under load.
+keepalive=$((connections * streams > 32 ? connections * streams : 32))
 public_host=delta.secureflow.localhost
 workload_host=workload.aks-ingress.secureflow.localhost
 spiffe=spiffe://secureflow.localhost/ns/secureflow/sa
@@ -45,9 +48,10 @@ fi
 
 work=$(mktemp -d /tmp/secureflow-bench-chain.XXXXXX)
 chmod 755 "$work"            # nginx's workers (nobody) reach their temp folders below it
-apphost_group="" dcp_groups=() clone_pid=""
+apphost_group="" dcp_groups=() clone_pid="" load_pid=""
 cleanup() {
   set +e
+  [[ -n $load_pid ]] && kill "$load_pid" 2>/dev/null
   [[ -n $clone_pid ]] && kill "$clone_pid" 2>/dev/null
   for dir in "$work"/nginx-*; do
     [[ -f $dir/nginx.pid ]] && kill -QUIT "$(cat "$dir/nginx.pid")" 2>/dev/null
@@ -76,7 +80,7 @@ fail() { echo "FAILED: $*" >&2; exit 1; }
 # wrk resolves the URL's host itself and sends it as SNI; *.localhost is not in /etc/hosts here, so wrk runs in a
 # mount namespace of its own where /etc/hosts names it (nothing on the machine changes). h2load has --connect-to.
 printf '127.0.0.1 localhost %s %s\n' "$public_host" "$workload_host" >"$work/hosts"
-with_hosts() { unshare --mount sh -c 'mount --bind "$0" /etc/hosts && exec "$@"' "$work/hosts" "$@"; }
+with_hosts=(unshare --mount sh -c 'mount --bind "$0" /etc/hosts && exec "$@"' "$work/hosts")
 
 echo "Building the AppHost and its services (Release) ..."
 dotnet build SecureFlow.AppHost -c Release --nologo -v quiet >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; fail "build"; }
@@ -190,7 +194,7 @@ http {
   client_body_temp_path $1/tmp/body; proxy_temp_path $1/tmp/proxy; fastcgi_temp_path $1/tmp/fcgi;
   uwsgi_temp_path $1/tmp/uwsgi; scgi_temp_path $1/tmp/scgi;
   keepalive_requests 1000000;
-  upstream next { server 127.0.0.1:$5; keepalive 32; keepalive_requests 1000000; }
+  upstream next { server 127.0.0.1:$5; keepalive $keepalive; keepalive_requests 1000000; }
   server { listen 127.0.0.1:$2 ssl http2 default_server; ssl_reject_handshake on; }
   server {
     listen 127.0.0.1:$2 ssl http2;
@@ -209,7 +213,7 @@ http {
 CONF
 }
 start_nginx() { # dir
-  nginx -p "$1" -c "$1/nginx.conf" || fail "nginx in $1 did not start ($(tail -3 "$1/logs/error.log"))"
+  nginx -p "$1" -c "$1/nginx.conf" 2>>"$1/logs/start.log" || fail "nginx in $1 did not start: $(tail -3 "$1/logs/start.log")"
   for _ in $(seq 1 50); do [[ -s $1/nginx.pid ]] && return; sleep 0.1; done
   fail "nginx in $1 wrote no pid"
 }
@@ -314,9 +318,25 @@ def h2load(output, log):
     return {"requests": done, "rps": float(re.search(r"finished in [\d.]+\w+, ([\d.]+) req/s", output).group(1)),
             "p50": percentile(50), "p99": percentile(99), "errors": max(failed + errored + timeout + (total - done), non2xx)}
 
+def total(spec):
+    return sum(process["cpu_ms"] for process in snapshot(spec).values())
+
 command = sys.argv[1]
 if command == "snapshot":
     json.dump(snapshot(sys.argv[2]), sys.stdout)
+elif command == "quiet":
+    # A load generator leaves requests in flight when it stops (h2load: up to connections x streams); the chain finishes
+    # them after it. Wait (at most 60 s) until the chain uses under 10 % of one core, so that the next run starts clean.
+    import time
+    last = total(sys.argv[2])
+    for _ in range(120):
+        time.sleep(0.5)
+        now = total(sys.argv[2])
+        if now - last < 50:
+            break
+        last = now
+    else:
+        print("  (the chain did not go quiet within 60 s after the warm-up)", file=sys.stderr)
 elif command == "result":
     chain, waf, protocol, tool, output, log, before, after = sys.argv[2:]
     output_text = open(output).read()
@@ -325,9 +345,12 @@ elif command == "result":
     run.update(chain=chain, waf=waf, protocol=protocol,
                processes={name: {"cpu_ms_per_request": (after[name]["cpu_ms"] - before[name]["cpu_ms"]) / max(run["requests"], 1),
                                  "rss_mb": after[name]["rss_mb"]} for name in after})
-    flag = f"  ERRORS: {run['errors']} (not a figure)" if run["errors"] else ""
+    run["invalid"] = (f"{run['errors']} errors" if run["errors"] else "no request completed" if not run["requests"] else None)
+    flag = f"  NOT A FIGURE: {run['invalid']}" if run["invalid"] else ""
     print(f"  {chain:10} WAF {waf:3} {protocol:8} {run['rps']:9.0f} req/s  p50 {run['p50']:7.2f} ms  p99 {run['p99']:7.2f} ms  "
           f"errors {run['errors']}{flag}")
+    summary = [line.strip() for line in output_text.splitlines() if re.match(r"\s*(\d+ requests in|Socket errors|Non-2xx|requests:|status codes:)", line)]
+    print(f"      {tool}: {'; '.join(summary)}")
     for name, process in run["processes"].items():
         print(f"      {name:14} {process['cpu_ms_per_request']:7.3f} CPU ms/request  {process['rss_mb']:7.1f} MB RSS")
     with open(os.environ["RESULTS"], "a") as results:
@@ -335,19 +358,34 @@ elif command == "result":
 PY
 export RESULTS="$work/results.jsonl"
 
+# A load generator, in the background (so that a signal to the bench is handled at once) and bounded: past its duration
+# plus a minute it is stopped and the run fails (h2load's timing mode has been seen not to stop on an overloaded machine).
+seconds() { python3 -c 'import re, sys; v, u = re.fullmatch(r"([\d.]+)(ms|s|m|h)?", sys.argv[1]).groups(); print(int(float(v) * {"ms": 0.001, "s": 1, None: 1, "m": 60, "h": 3600}[u]) + 1)' "$1"; }
+load() { # duration output command...
+  local bound=$(($(seconds "$1") + 60)) out=$2 status=0; shift 2
+  timeout "$bound" "$@" >"$out" 2>&1 &
+  load_pid=$!
+  wait "$load_pid" || status=$?
+  load_pid=""
+  ((status != 124)) || echo "did not finish within ${bound}s: stopped" >>"$out"
+  return "$status"
+}
 measure() { # chain waf port processes-spec
   local chain=$1 waf=$2 port=$3 spec=$4 url="https://$public_host:$3$path" out="$work/run.out" log="$work/run.log"
   # HTTP/1.1: wrk (keep-alive, no ALPN, so every server speaks HTTP/1.1).
-  with_hosts wrk -t"$threads" -c"$connections" -d"$warmup" "$url" >/dev/null
+  load "$warmup" /dev/null "${with_hosts[@]}" wrk -t"$threads" -c"$connections" -d"$warmup" "$url" || true
+  python3 "$work/measure.py" quiet "$spec"
   python3 "$work/measure.py" snapshot "$spec" >"$work/before.json"
-  with_hosts wrk -t"$threads" -c"$connections" -d"$duration" --latency "$url" >"$out"
+  load "$duration" "$out" "${with_hosts[@]}" wrk -t"$threads" -c"$connections" -d"$duration" --latency "$url" || fail "$chain, WAF $waf: wrk $(tail -1 "$out")"
   python3 "$work/measure.py" snapshot "$spec" >"$work/after.json"
   python3 "$work/measure.py" result "$chain" "$waf" HTTP/1.1 wrk "$out" - "$work/before.json" "$work/after.json"
   # HTTP/2: h2load, STREAMS concurrent streams per connection, latency from its per-request log.
-  h2load -t"$threads" -c"$connections" -m"$streams" -D"$warmup" --connect-to="127.0.0.1:$port" "$url" >/dev/null
+  load "$warmup" /dev/null h2load -t"$threads" -c"$connections" -m"$streams" -D"$warmup" --connect-to="127.0.0.1:$port" "$url" || true
+  python3 "$work/measure.py" quiet "$spec"
   python3 "$work/measure.py" snapshot "$spec" >"$work/before.json"
   rm -f "$log"
-  h2load -t"$threads" -c"$connections" -m"$streams" -D"$duration" --connect-to="127.0.0.1:$port" --log-file="$log" "$url" >"$out"
+  load "$duration" "$out" h2load -t"$threads" -c"$connections" -m"$streams" -D"$duration" --connect-to="127.0.0.1:$port" --log-file="$log" "$url" \
+    || fail "$chain, WAF $waf: h2load $(tail -1 "$out")"
   python3 "$work/measure.py" snapshot "$spec" >"$work/after.json"
   python3 "$work/measure.py" result "$chain" "$waf" HTTP/2 h2load "$out" "$log" "$work/before.json" "$work/after.json"
 }
@@ -363,7 +401,7 @@ hops = [hop["hop"] for hop in report["hops"]]
 workload = next(hop for hop in report["hops"] if hop["hop"] == "workload")
 assert hops == expected, hops
 assert workload["client"] == "spiffe://secureflow.localhost/ns/secureflow/sa/ingress", workload["client"]
-print(f"  {chain}: 200, hops {' -> '.join(hops)}; the workload accepted {workload['client']} ({workload['tlsProtocol']})")
+print(f"  {chain}: 200, {len(open(file, 'rb').read())} bytes, hops {' -> '.join(hops)}; the workload accepted {workload['client']} ({workload['tlsProtocol']})")
 PY
 }
 # The WAF switch is real on both: a SQL injection in the query gets 403 with the WAF on, 200 with it off.
@@ -380,7 +418,7 @@ sample() { # port file
 
 echo
 echo "HTTP/1.1: wrk -t$threads -c$connections -d$duration --latency URL;  HTTP/2: h2load -t$threads -c$connections -m$streams -D$duration --connect-to=127.0.0.1:PORT URL"
-echo "  URL https://$public_host:PORT$path, each run after a $warmup warm-up; nginx worker_processes $workers per nginx"
+echo "  URL https://$public_host:PORT$path, each run after a $warmup warm-up; nginx: worker_processes $workers, upstream keepalive $keepalive"
 check_sample SecureFlow "$work/sample-secureflow.json" edge,ingress,workload,orders
 expect_waf SecureFlow 8443 on
 dcp_spec="dcp-proxies=$controllers"
@@ -421,8 +459,8 @@ for waf in ("on", "off"):
     for protocol in ("HTTP/1.1", "HTTP/2"):
         s, n = find("SecureFlow", waf, protocol), find("nginx", waf, protocol)
         label = f"WAF {waf}, {protocol}"
-        if s["errors"] or n["errors"]:
-            print(f"{label:18} not reported: errors (SecureFlow {s['errors']}, nginx {n['errors']})")
+        if s["invalid"] or n["invalid"]:
+            print(f"{label:18} not reported: SecureFlow {s['invalid'] or 'ok'}, nginx {n['invalid'] or 'ok'}")
             continue
         total = lambda run: sum(p["cpu_ms_per_request"] for p in run["processes"].values())
         print(f"{label:18} {s['rps'] / n['rps']:8.2f} {s['p50'] / n['p50']:8.2f} {s['p99'] / n['p99']:8.2f} "
