@@ -206,6 +206,9 @@ http {
       proxy_pass https://next; proxy_http_version 1.1; proxy_set_header Connection "";
       proxy_ssl_server_name on; proxy_ssl_verify on; proxy_ssl_verify_depth 2; proxy_ssl_trusted_certificate $root;
       proxy_ssl_protocols TLSv1.2 TLSv1.3; proxy_ssl_session_reuse on;
+      # A request the client abandons (a load generator stopping) is finished upstream rather than cutting the kept
+      # connection, so the next run does not pay new handshakes at every hop.
+      proxy_ignore_client_abort on;
       $7
     }
   }
@@ -349,7 +352,7 @@ elif command == "result":
     flag = f"  NOT A FIGURE: {run['invalid']}" if run["invalid"] else ""
     print(f"  {chain:10} WAF {waf:3} {protocol:8} {run['rps']:9.0f} req/s  p50 {run['p50']:7.2f} ms  p99 {run['p99']:7.2f} ms  "
           f"errors {run['errors']}{flag}")
-    summary = [line.strip() for line in output_text.splitlines() if re.match(r"\s*(\d+ requests in|Socket errors|Non-2xx|requests:|status codes:)", line)]
+    summary = [line.strip() for line in output_text.splitlines() if re.match(r"\s*(\d+ requests in|Socket errors|Non-2xx|finished in|requests:|status codes:)", line)]
     print(f"      {tool}: {'; '.join(summary)}")
     for name, process in run["processes"].items():
         print(f"      {name:14} {process['cpu_ms_per_request']:7.3f} CPU ms/request  {process['rss_mb']:7.1f} MB RSS")
@@ -379,12 +382,19 @@ measure() { # chain waf port processes-spec
   load "$duration" "$out" "${with_hosts[@]}" wrk -t"$threads" -c"$connections" -d"$duration" --latency "$url" || fail "$chain, WAF $waf: wrk $(tail -1 "$out")"
   python3 "$work/measure.py" snapshot "$spec" >"$work/after.json"
   python3 "$work/measure.py" result "$chain" "$waf" HTTP/1.1 wrk "$out" - "$work/before.json" "$work/after.json"
-  # HTTP/2: h2load, STREAMS concurrent streams per connection, latency from its per-request log.
-  load "$warmup" /dev/null h2load -t"$threads" -c"$connections" -m"$streams" -D"$warmup" --connect-to="127.0.0.1:$port" "$url" || true
+  # HTTP/2: h2load, STREAMS concurrent streams per connection, latency from its per-request log. Its timing mode (-D)
+  # abandons the requests in flight when the time is up (connections x streams of them): the measured run sends a
+  # number of requests instead (-n: the warm-up's rate x DURATION) and ends when every one has its answer, so the CPU
+  # counted is that of exactly the requests counted.
+  load "$warmup" "$work/warmup.out" h2load -t"$threads" -c"$connections" -m"$streams" -D"$warmup" --connect-to="127.0.0.1:$port" "$url" || true
+  local rate requests
+  rate=$(sed -n 's/^finished in [^,]*, \([0-9.]*\) req\/s.*/\1/p' "$work/warmup.out")
+  requests=$(python3 -c 'import sys; print(max(int(float(sys.argv[1] or 0) * float(sys.argv[2])), int(sys.argv[3])))' \
+    "$rate" "$(($(seconds "$duration") - 1))" $((connections * streams)))
   python3 "$work/measure.py" quiet "$spec"
   python3 "$work/measure.py" snapshot "$spec" >"$work/before.json"
   rm -f "$log"
-  load "$duration" "$out" h2load -t"$threads" -c"$connections" -m"$streams" -D"$duration" --connect-to="127.0.0.1:$port" --log-file="$log" "$url" \
+  load "$(($(seconds "$duration") * 3))s" "$out" h2load -t"$threads" -c"$connections" -m"$streams" -n"$requests" --connect-to="127.0.0.1:$port" --log-file="$log" "$url" \
     || fail "$chain, WAF $waf: h2load $(tail -1 "$out")"
   python3 "$work/measure.py" snapshot "$spec" >"$work/after.json"
   python3 "$work/measure.py" result "$chain" "$waf" HTTP/2 h2load "$out" "$log" "$work/before.json" "$work/after.json"
@@ -417,7 +427,8 @@ sample() { # port file
 }
 
 echo
-echo "HTTP/1.1: wrk -t$threads -c$connections -d$duration --latency URL;  HTTP/2: h2load -t$threads -c$connections -m$streams -D$duration --connect-to=127.0.0.1:PORT URL"
+echo "HTTP/1.1: wrk -t$threads -c$connections -d$duration --latency URL"
+echo "HTTP/2:   h2load -t$threads -c$connections -m$streams -n<the warm-up's req/s x $duration> --connect-to=127.0.0.1:PORT --log-file=... URL"
 echo "  URL https://$public_host:PORT$path, each run after a $warmup warm-up; nginx: worker_processes $workers, upstream keepalive $keepalive"
 check_sample SecureFlow "$work/sample-secureflow.json" edge,ingress,workload,orders
 expect_waf SecureFlow 8443 on
