@@ -384,13 +384,15 @@ measure() { # chain waf port processes-spec
   python3 "$work/measure.py" result "$chain" "$waf" HTTP/1.1 wrk "$out" - "$work/before.json" "$work/after.json"
   # HTTP/2: h2load, STREAMS concurrent streams per connection, latency from its per-request log. Its timing mode (-D)
   # abandons the requests in flight when the time is up (connections x streams of them): the measured run sends a
-  # number of requests instead (-n: the warm-up's rate x DURATION) and ends when every one has its answer, so the CPU
-  # counted is that of exactly the requests counted.
+  # number of requests instead (-n: DURATION x the higher of the warm-up's rate and the HTTP/1.1 run's, as the warm-up
+  # includes h2load's ramp-up) and ends when every one has its answer, so the CPU counted is that of exactly the
+  # requests counted.
+  local h1_rate; h1_rate=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
   load "$warmup" "$work/warmup.out" h2load -t"$threads" -c"$connections" -m"$streams" -D"$warmup" --connect-to="127.0.0.1:$port" "$url" || true
   local rate requests
   rate=$(sed -n 's/^finished in [^,]*, \([0-9.]*\) req\/s.*/\1/p' "$work/warmup.out")
-  requests=$(python3 -c 'import sys; print(max(int(float(sys.argv[1] or 0) * float(sys.argv[2])), int(sys.argv[3])))' \
-    "$rate" "$(($(seconds "$duration") - 1))" $((connections * streams)))
+  requests=$(python3 -c 'import sys; print(max(int(max(float(sys.argv[1] or 0), float(sys.argv[2] or 0)) * float(sys.argv[3])), int(sys.argv[4])))' \
+    "$rate" "$h1_rate" "$(($(seconds "$duration") - 1))" $((connections * streams)))
   python3 "$work/measure.py" quiet "$spec"
   python3 "$work/measure.py" snapshot "$spec" >"$work/before.json"
   rm -f "$log"
@@ -411,7 +413,7 @@ hops = [hop["hop"] for hop in report["hops"]]
 workload = next(hop for hop in report["hops"] if hop["hop"] == "workload")
 assert hops == expected, hops
 assert workload["client"] == "spiffe://secureflow.localhost/ns/secureflow/sa/ingress", workload["client"]
-print(f"  {chain}: 200, {len(open(file, 'rb').read())} bytes, hops {' -> '.join(hops)}; the workload accepted {workload['client']} ({workload['tlsProtocol']})")
+print(f"  {chain}: 200, {len(open(file, 'rb').read())} bytes, hops {' -> '.join(hops)}; the workload accepted {workload['client']} ({workload['tlsProtocol']}, {report['workload']['protocol']})")
 PY
 }
 # The WAF switch is real on both: a SQL injection in the query gets 403 with the WAF on, 200 with it off.
@@ -428,7 +430,7 @@ sample() { # port file
 
 echo
 echo "HTTP/1.1: wrk -t$threads -c$connections -d$duration --latency URL"
-echo "HTTP/2:   h2load -t$threads -c$connections -m$streams -n<the warm-up's req/s x $duration> --connect-to=127.0.0.1:PORT --log-file=... URL"
+echo "HTTP/2:   h2load -t$threads -c$connections -m$streams -n<$duration x the higher of its warm-up's and HTTP/1.1's req/s> --connect-to=127.0.0.1:PORT --log-file=... URL"
 echo "  URL https://$public_host:PORT$path, each run after a $warmup warm-up; nginx: worker_processes $workers, upstream keepalive $keepalive"
 check_sample SecureFlow "$work/sample-secureflow.json" edge,ingress,workload,orders
 expect_waf SecureFlow 8443 on
