@@ -76,7 +76,9 @@ public static class GatewayResourceExtensions
             .WithAnnotation(new Projects.SecureFlow_Gateway())
             .WithProjectDefaults(new ProjectResourceOptions { ExcludeKestrelEndpoints = true })
 #pragma warning restore ASPIREPROJECTS001
-            .WithHttpsEndpoint(port: httpsPort, name: GatewayResource.HttpsEndpointName, env: ServiceConfiguration.Key<GatewayOptions>(options => options.Https.Port), isProxied: httpsPort is null)
+            // Not behind DCP's endpoint proxy: each hop dials the next hop's own listener, as in the cluster (a proxy in
+            // between was one more TCP hop, and its CPU, on every request).
+            .WithHttpsEndpoint(port: httpsPort, name: GatewayResource.HttpsEndpointName, env: ServiceConfiguration.Key<GatewayOptions>(options => options.Https.Port), isProxied: false)
             .WithHttpEndpoint(name: GatewayResource.ManagementEndpointName, env: ServiceConfiguration.Key<ManagementOptions>(options => options.Port))
             .WithEndpointsInEnvironment(_ => false)
             .WithHttpHealthCheck("/health", endpointName: GatewayResource.ManagementEndpointName)

@@ -55,7 +55,8 @@ public static class MutualTlsResourceExtensions
         var listens = service is not GatewayResource;
         if (listens)
         {
-            builder.WithHttpsEndpoint(name: MutualTlsEndpointName, env: ServiceConfiguration.Key<MutualTlsOptions>(options => options.Port));
+            // Not behind DCP's endpoint proxy: callers reach the service's own mutual TLS listener, one TCP hop as in the cluster.
+            builder.WithHttpsEndpoint(name: MutualTlsEndpointName, env: ServiceConfiguration.Key<MutualTlsOptions>(options => options.Port), isProxied: false);
         }
 
         return builder.WithEnvironment(context =>
