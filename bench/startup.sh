@@ -20,6 +20,10 @@
 #   STARTUP_ARGS="..."           extra AppHost arguments (configuration: --Key=value), for every run
 #   STARTUP_COMPARE="..."        a second set of AppHost arguments: each run is then a pair, one run with STARTUP_ARGS
 #                                and one with these, in turn, and the medians of both and of the pairs' differences print
+#   STARTUP_COMPARE_TREE=DIR     the second of each pair runs the AppHost of another checkout (built there the same way),
+#                                e.g. a `git worktree` of the commit before a change; with or without STARTUP_COMPARE
+#   STARTUP_COMPARE_ENV="K=V .." environment for the second of each pair only (the services inherit the AppHost's), e.g.
+#                                DOTNET_TieredPGO=0
 # Needs curl and ss (iproute2); the vault data of the runs lives in a temporary folder, not the developer's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -103,17 +107,18 @@ stop_apphost() {
 
 # One run: sets result to "first200 healthy", in seconds from the AppHost process start.
 run_once() {
-    local vault_data=$1 label=$2 extra=$3 log="$work/apphost.log"
+    local vault_data=$1 label=$2 extra=$3 tree=$4 environment=$5 log="$work/apphost.log"
     wait_ports_free
     : >"$log"
     local start
     start=$(now)
     # setsid: its own process group, to kill the whole tree; the log levels add the health monitor's and the
     # notifications' lines (names and states), with UTC timestamps.
-    env Logging__Console__TimestampFormat='HH:mm:ss.fff ' Logging__Console__UseUtcTimestamp=true \
+    # shellcheck disable=SC2086 # $environment and $extra are lists of words.
+    env $environment Logging__Console__TimestampFormat='HH:mm:ss.fff ' Logging__Console__UseUtcTimestamp=true \
         'Logging__LogLevel__Aspire.Hosting.Health.ResourceHealthCheckService=Trace' \
         'Logging__LogLevel__Aspire.Hosting.ApplicationModel.ResourceNotificationService=Debug' \
-        setsid dotnet run --project SecureFlow.AppHost --no-build -c "$configuration" -- \
+        setsid dotnet run --project "$tree/SecureFlow.AppHost" --no-build -c "$configuration" -- \
         "--SecureFlow:KeyVault:DataDirectory=$vault_data" $extra >"$log" 2>&1 &
     apphost_pid=$!
 
@@ -187,22 +192,30 @@ fi
 
 if [[ ${STARTUP_BUILD:-1} == 1 ]]; then
     echo "building SecureFlow.AppHost ($configuration) ..."
-    dotnet build SecureFlow.AppHost -c "$configuration" --nologo -v quiet >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+    for tree in "$PWD" ${STARTUP_COMPARE_TREE:+"$STARTUP_COMPARE_TREE"}; do
+        dotnet build "$tree/SecureFlow.AppHost" -c "$configuration" --nologo -v quiet >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+    done
 fi
 
 variants=("${STARTUP_ARGS:-}")
-[[ -n ${STARTUP_COMPARE:-} ]] && variants+=("$STARTUP_COMPARE")
-describe() { [[ -n $1 ]] && echo "args: $1" || echo "args: (none)"; }
+trees=("$PWD")
+environments=("")
+if [[ -n ${STARTUP_COMPARE:-} || -n ${STARTUP_COMPARE_TREE:-} || -n ${STARTUP_COMPARE_ENV:-} ]]; then
+    variants+=("${STARTUP_COMPARE:-${STARTUP_ARGS:-}}")
+    trees+=("$(cd "${STARTUP_COMPARE_TREE:-$PWD}" && pwd)")
+    environments+=("${STARTUP_COMPARE_ENV:-}")
+fi
+describe() { echo "$2 ($(git -C "$2" describe --always --dirty 2>/dev/null || echo '?')), args: ${1:-(none)}, environment: ${3:-(as is)}"; }
 
 echo "startup: $runs runs per mode ($modes), $configuration, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-for v in "${!variants[@]}"; do echo "variant $v: $(describe "${variants[$v]}")"; done
+for v in "${!variants[@]}"; do echo "variant $v: $(describe "${variants[$v]}" "${trees[$v]}" "${environments[$v]}" "${environments[$v]}")"; done
 for mode in $modes; do
     for v in "${!variants[@]}"; do
         vault_data="$work/vault-$mode-$v"
         if [[ $mode == warm ]]; then
             # One run not counted, so that the first counted run finds the state a previous run left.
             echo "warm: priming the vault data of variant $v (not counted) ..."
-            run_once "$vault_data" "warm-prime-$v" "${variants[$v]}"
+            run_once "$vault_data" "warm-prime-$v" "${variants[$v]}" "${trees[$v]}" "${environments[$v]}"
         fi
         : >"$work/$mode-$v.results"
     done
@@ -210,7 +223,7 @@ for mode in $modes; do
         for v in "${!variants[@]}"; do
             vault_data="$work/vault-$mode-$v"
             if [[ $mode == first ]]; then rm -rf "$vault_data"; fi
-            run_once "$vault_data" "$mode-$v-$i" "${variants[$v]}"
+            run_once "$vault_data" "$mode-$v-$i" "${variants[$v]}" "${trees[$v]}" "${environments[$v]}"
             echo "$result" >>"$work/$mode-$v.results"
             read -r first200 healthy <<<"$result"
             printf '%-6s variant %d run %d: first-200 %6s s   all-healthy %6s s\n' "$mode" "$v" "$i" "$first200" "$healthy"
