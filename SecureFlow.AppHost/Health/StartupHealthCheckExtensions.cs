@@ -24,6 +24,32 @@ public static class StartupHealthCheckExtensions
         return builder.WithHealthCheck(key);
     }
 
+    /// <summary>
+    /// The resource is healthy only while <paramref name="backend"/> is too (a gateway's backend health), and the moment
+    /// the backend first is, is seen at once. Use it instead of <c>WaitFor(backend)</c> where the resource may start beside
+    /// its backend and only its readiness depends on it.
+    /// <code>
+    /// builder.AddApplicationGateway("edge").WithBackendHealthCheck(ingress);
+    /// </code>
+    /// </summary>
+    public static IResourceBuilder<T> WithBackendHealthCheck<T>(this IResourceBuilder<T> builder, IResourceBuilder<IResource> backend)
+        where T : IResource
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(backend);
+
+        var key = $"{builder.Resource.Name}_backend_{backend.Resource.Name}";
+        BackendHealthCheck? check = null;
+        builder.ApplicationBuilder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            key,
+            provider => LazyInitializer.EnsureInitialized(ref check, () => new BackendHealthCheck(backend.Resource.Name, provider.GetRequiredService<ResourceNotificationService>())),
+            failureStatus: null,
+            tags: null));
+        return builder
+            .WithRelationship(backend.Resource, "Backend")
+            .WithHealthCheck(key);
+    }
+
     /// <summary>Registers the check (not yet on the resource) and returns its key and the check, for a check that needs it too.</summary>
     internal static (string Key, StartupHealthCheck Check) AddStartupHealthCheck<T>(IResourceBuilder<T> builder, string path, string endpointName)
         where T : IResourceWithEndpoints
