@@ -46,8 +46,10 @@ public static class ApplicationGatewayResourceExtensions
 
         // Like Application Gateway's trustedRootCertificates: the edge reads the backend's root from the vault, and only that.
         certificate.Vault?.Grant(builder.Resource.Name, KeyVaultRole.SecretsUser, certificate.TrustRootSecretName);
+        // The edge starts beside the ingress, not after it (each takes seconds to start), and reports healthy once the
+        // ingress is too (Application Gateway's backend health): what waits for the edge finds a chain that serves.
         return builder
             .WithReference(ingress.Resource.HttpsEndpoint)
-            .WaitFor(ingress);
+            .WithBackendHealthCheck(ingress);
     }
 }

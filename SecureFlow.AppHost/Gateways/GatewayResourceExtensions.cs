@@ -81,7 +81,7 @@ public static class GatewayResourceExtensions
             .WithHttpsEndpoint(port: httpsPort, name: GatewayResource.HttpsEndpointName, env: ServiceConfiguration.Key<GatewayOptions>(options => options.Https.Port), isProxied: false)
             .WithHttpEndpoint(name: GatewayResource.ManagementEndpointName, env: ServiceConfiguration.Key<ManagementOptions>(options => options.Port))
             .WithEndpointsInEnvironment(_ => false)
-            .WithHttpHealthCheck("/health", endpointName: GatewayResource.ManagementEndpointName)
+            .WithStartupHealthCheck("/health", GatewayResource.ManagementEndpointName)
             .WithUrlForEndpoint(GatewayResource.ManagementEndpointName, url => url.DisplayLocation = UrlDisplayLocation.DetailsOnly)
             .WithUrlForEndpoint(GatewayResource.HttpsEndpointName, url => url.Url = WithPublicHost(url.Url, gateway))
             .WithEnvironment(context =>

@@ -17,7 +17,7 @@ namespace SecureFlow.AppHost.KeyVault;
 /// vault's "provisioned" health check, so resources that wait for the vault start once their objects are there; and
 /// the dashboard command that rotates the certificates.
 /// </summary>
-internal sealed partial class KeyVaultProvisioner(KeyVaultResource vault, IDistributedApplicationBuilder builder) : IHealthCheck, IDisposable
+internal sealed partial class KeyVaultProvisioner(KeyVaultResource vault, IDistributedApplicationBuilder builder, IHealthCheck emulator) : IHealthCheck, IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private ResourceNotificationService? _notifications;
@@ -45,6 +45,13 @@ internal sealed partial class KeyVaultProvisioner(KeyVaultResource vault, IDistr
         {
             if (!_provisioned)
             {
+                // Until the emulator answers, provisioning would only fail (after the SDK's retries): wait for its first answer.
+                var answers = await emulator.CheckHealthAsync(context, cancellationToken).ConfigureAwait(false);
+                if (answers.Status != HealthStatus.Healthy)
+                {
+                    return HealthCheckResult.Unhealthy($"The vault emulator does not answer yet: {answers.Description}");
+                }
+
                 await ProvisionAsync(cancellationToken).ConfigureAwait(false);
                 _provisioned = true;
             }

@@ -29,7 +29,10 @@ public static class KeyVaultResourceExtensions
         var vault = new KeyVaultResource(name);
         vault.TlsCertificate = builder.AddIssuedCertificate($"{name}-https", "localhost").WithParentRelationship(vault).Resource;
 
-        var provisioner = new KeyVaultProvisioner(vault, builder);
+        // The emulator's /health, seen the moment it first answers; provisioning waits for it too, not for the next check.
+        var (emulatorCheck, emulator) = StartupHealthCheckExtensions.AddStartupHealthCheck(
+            builder.CreateResourceBuilder(vault), "/health", KeyVaultResource.ManagementEndpointName);
+        var provisioner = new KeyVaultProvisioner(vault, builder, emulator);
         var provisionedCheck = $"{name}-provisioned";
         builder.Services.AddSingleton(_ => provisioner);
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(provisionedCheck, provisioner.Attach, failureStatus: null, tags: null));
@@ -45,7 +48,7 @@ public static class KeyVaultResourceExtensions
             .WithHttpsEndpoint(name: KeyVaultResource.HttpsEndpointName, env: ServiceConfiguration.Key<KeyVaultEmulatorOptions>(options => options.Https.Port))
             .WithHttpEndpoint(name: KeyVaultResource.ManagementEndpointName, env: ServiceConfiguration.Key<ManagementOptions>(options => options.Port))
             .WithEndpointsInEnvironment(_ => false)
-            .WithHttpHealthCheck("/health", endpointName: KeyVaultResource.ManagementEndpointName)
+            .WithHealthCheck(emulatorCheck)
             .WithHealthCheck(provisionedCheck)
             .WithUrlForEndpoint(KeyVaultResource.ManagementEndpointName, url => url.DisplayLocation = UrlDisplayLocation.DetailsOnly)
             .WithEnvironment(context => KeyVaultClientConfiguration.WriteEmulator(vault, Path.Combine(dataRoot, name), context.EnvironmentVariables))

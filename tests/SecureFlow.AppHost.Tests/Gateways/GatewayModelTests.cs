@@ -182,6 +182,20 @@ public sealed class GatewayModelTests
         Assert.Equal(ClientIdentityHeaders.All, gateway.ClientIdentityHeaders);
     }
 
+    [Fact]
+    public void TheEdgeStartsBesideTheIngressAfterTheVaultAndIsHealthyOnlyWhileTheIngressIs()
+    {
+        var builder = DistributedApplication.CreateBuilder();
+        var edge = AddChain(builder);
+
+        var waits = edge.Resource.Annotations.OfType<WaitAnnotation>().Select(wait => wait.Resource.Name);
+        var checks = edge.Resource.Annotations.OfType<HealthCheckAnnotation>().Select(check => check.Key);
+
+        Assert.Equal(["vault"], waits);
+        Assert.Contains("edge_backend_ingress", checks);
+        Assert.Contains(edge.Resource.Annotations.OfType<ResourceRelationshipAnnotation>(), relationship => relationship.Resource.Name == "ingress" && relationship.Type == "Backend");
+    }
+
     private static IResourceBuilder<ApplicationGatewayResource> AddChain(IDistributedApplicationBuilder builder)
     {
         var vault = builder.AddKeyVault("vault");
