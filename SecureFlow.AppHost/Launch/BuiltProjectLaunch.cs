@@ -48,6 +48,16 @@ internal static class BuiltProjectLaunch
         return File.Exists(executable) && File.Exists(Path.Combine(directory, "bin", configuration, framework, name + ".dll")) ? executable : null;
     }
 
+    /// <summary>
+    /// Where the .NET running the AppHost is installed: a built program finds its runtime through <c>DOTNET_ROOT</c> or
+    /// the system's default location, not through <c>PATH</c> as <c>dotnet run</c> does, so a .NET installed elsewhere
+    /// (<c>~/.dotnet</c>) must be named. The user's own <c>DOTNET_ROOT</c> wins.
+    /// </summary>
+    public static string DotnetRoot =>
+        Environment.GetEnvironmentVariable("DOTNET_ROOT") is { Length: > 0 } root
+            ? root
+            : Path.GetFullPath(Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
+
     /// <summary>The AppHost's build configuration (Debug, Release), which <c>dotnet run</c> would pass to each project.</summary>
     private static string? AppHostConfiguration => typeof(BuiltProjectLaunch).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration;
 }

@@ -38,6 +38,7 @@ public static partial class BuiltProjectLaunchExtensions
                 if (BuiltProjectLaunch.Executable(projectPath) is { } executable)
                 {
                     project.Annotations.Add(new ExecutableAnnotation { Command = executable, WorkingDirectory = Path.GetDirectoryName(projectPath)! });
+                    project.Annotations.Add(new EnvironmentCallbackAnnotation(environment => environment["DOTNET_ROOT"] = BuiltProjectLaunch.DotnetRoot));
                     var logger = logs.GetLogger(project);
                     LogBuiltProgram(logger, executable);
                 }

@@ -22,5 +22,10 @@ public sealed class ServiceLaunchTests(SharedApp shared)
         Assert.Equal(project, Path.GetFileName(commandLine[0]));
         Assert.Equal(project, Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(commandLine[0]))))));
         Assert.DoesNotContain("run", commandLine);
+
+        // A built program finds its runtime through DOTNET_ROOT, not PATH: it is told the AppHost's own .NET.
+        var environment = await ServiceProcess.EnvironmentAsync(shared.App, service);
+        Assert.True(environment.TryGetValue("DOTNET_ROOT", out var root), $"'{service}' runs without DOTNET_ROOT.");
+        Assert.True(File.Exists(Path.Combine(root, "dotnet")), $"'{service}': no dotnet host in DOTNET_ROOT '{root}'.");
     }
 }

@@ -36,6 +36,15 @@ public sealed class BuiltProjectLaunchTests
         Assert.Null(BuiltProjectLaunch.Executable(project, configuration: "NeverBuilt"));
     }
 
+    [Fact]
+    public void TheBuiltProgramsAreToldWhereTheDotnetRunningTheAppHostIs()
+    {
+        var root = BuiltProjectLaunch.DotnetRoot;
+
+        Assert.True(File.Exists(Path.Combine(root, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet")), $"No dotnet host in {root}.");
+        Assert.True(Directory.Exists(Path.Combine(root, "shared", "Microsoft.NETCore.App", Environment.Version.ToString())), $"No runtime {Environment.Version} in {root}.");
+    }
+
     private static IConfiguration Configuration(params (string Key, string Value)[] values) =>
         new ConfigurationBuilder().AddInMemoryCollection(values.Select(value => new KeyValuePair<string, string?>(value.Key, value.Value))).Build();
 
